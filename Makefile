@@ -1,0 +1,44 @@
+# Two entry points: `make demo` serves the example site, `make test` runs the whole suite.
+# Both create .venv with the interpreter named by PYTHON (3.11 or newer).
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat setup.cfg pyproject.toml | cksum | cut -d' ' -f1)
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: demo test lint install clean
+
+$(BIN)/python:
+	$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed, found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): $(BIN)/python setup.cfg pyproject.toml
+	$(BIN)/python -m pip install --quiet -e ".[testing]"
+	rm -f $(VENV)/.installed-*
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: install
+	$(BIN)/python example_site/manage.py migrate --noinput
+	$(BIN)/python example_site/manage.py seed_demo
+	@echo ""
+	@echo "  Example site: http://$(HOST):$(PORT)/   (Wagtail admin: http://$(HOST):$(PORT)/admin/)"
+	@echo "  Log in as a member: alice / portal-demo-alice   or   bob / portal-demo-bob"
+	@echo "  Log in as staff:    admin / portal-demo-admin"
+	@echo ""
+	$(BIN)/python example_site/manage.py runserver $(HOST):$(PORT)
+
+test: install
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python example_site/manage.py makemigrations --check --dry-run
+	DJANGO_SETTINGS_MODULE=tests.settings $(BIN)/python -m django makemigrations --check --dry-run
+
+clean:
+	rm -rf $(VENV) example_site/db.sqlite3 example_site/media example_site/private

@@ -1,0 +1,127 @@
+"""Fixtures shared by the suite, above all a real Celery worker for the task flows."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+from django.conf import settings
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def redis_problem() -> str | None:
+    """Why Redis cannot be reached, or ``None`` when it can."""
+    url = urlparse(settings.CELERY_BROKER_URL)
+    host, port = url.hostname or "127.0.0.1", url.port or 6379
+    try:
+        with socket.create_connection((host, port), timeout=2):
+            return None
+    except OSError as exc:
+        return f"Redis is not reachable at {host}:{port} ({exc})"
+
+
+def pytest_runtest_setup(item):
+    if item.get_closest_marker("worker") is None:
+        return
+    problem = redis_problem()
+    if problem is None:
+        return
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{problem}; CI=true requires Redis for the worker tests.", pytrace=False)
+    pytest.skip(f"{problem}: start redis-server or set REDIS_URL to run the worker tests.")
+
+
+class WorkerProcess:
+    """A ``celery worker`` subprocess consuming the test queue against the test database."""
+
+    def __init__(self, database_name: str):
+        self.database_name = database_name
+        self.log_path = REPO_ROOT / "test-artifacts" / "celery-worker.log"
+        self.process = None
+
+    def start(self):
+        from tests.celery_app import app
+
+        self.log_path.parent.mkdir(exist_ok=True)
+        app.control.purge()  # drop messages a previous, interrupted run left behind
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "tests.settings",
+            "WAGTAIL_GDPR_TEST_DATABASE_NAME": self.database_name,
+            "WAGTAIL_GDPR_TEST_MEDIA_ROOT": settings.MEDIA_ROOT,
+            "PYTHONPATH": str(REPO_ROOT),
+        }
+        self.log = open(self.log_path, "ab")  # noqa: SIM115 (closed in stop())
+        self.process = subprocess.Popen(
+            [
+                sys.executable, "-m", "celery", "-A", "tests.celery_app", "worker",
+                "--pool=solo", "--concurrency=1", "--loglevel=INFO",
+                "--queues", settings.CELERY_TASK_DEFAULT_QUEUE,
+                "--hostname", f"wagtail-gdpr-tests-{os.getpid()}@%h",
+                "--without-mingle", "--without-gossip",
+            ],
+            cwd=REPO_ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        self.wait_until_ready()
+
+    def wait_until_ready(self, timeout: float = 60):
+        from tests.celery_app import app
+
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"The Celery worker exited early; see {self.log_path}")
+            if app.control.ping(timeout=0.5):
+                return
+        raise RuntimeError(f"The Celery worker did not answer within {timeout}s; see {self.log_path}")
+
+    def kill(self):
+        """SIGKILL, as an out-of-memory killer or a lost machine would."""
+        self.process.kill()
+        self.process.wait(timeout=30)
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+        self.log.close()
+
+
+@pytest.fixture(scope="session")
+def celery_worker_process(django_db_setup, django_db_blocker):
+    """One real worker for the session, sharing the test database through the file or server."""
+    from django.db import connection
+
+    worker = WorkerProcess(connection.settings_dict["NAME"])
+    worker.start()
+    yield worker
+    worker.stop()
+
+
+@pytest.fixture
+def worker(celery_worker_process, settings):
+    """Send tasks to the real worker instead of running them in-process."""
+    from tests.celery_app import app
+
+    app.conf.task_always_eager = False
+    yield celery_worker_process
+    app.conf.task_always_eager = True
+
+
+def wait_for(condition, timeout: float = 30, interval: float = 0.1, message: str = "condition"):
+    """Poll ``condition`` until it is true; fail the test after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        result = condition()
+        if result:
+            return result
+        time.sleep(interval)
+    pytest.fail(f"timed out after {timeout}s waiting for {message}")

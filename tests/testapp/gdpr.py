@@ -1,0 +1,66 @@
+from wagtail_gdpr import registry
+from wagtail_gdpr.registry import Field, PersonalData, Retention
+
+from .models import Attachment, Order, OrderNote, Profile, Shop, Visit
+
+registry.exclude(Shop, "contact_email", reason="A company's shared mailbox, not a person's.")
+
+
+@registry.register(Order)
+class OrderData(PersonalData):
+    subject = "customer"
+    email_field = "email"
+    purpose = "Deliver and bill orders"
+    lawful_basis = registry.CONTRACT
+    categories = ["Contact details", "Purchases"]
+    recipients = ["Payment provider", "Carrier"]
+    fields = {
+        "email": Field(anonymiser="email"),
+        "shipping_address": Field(anonymiser="text", correction=registry.REVIEWED),
+        "total": Field(),
+        "created_at": Field(),
+    }
+    on_erasure = registry.ANONYMISE
+    retained_by_law = "Bookkeeping Act: accounting records are kept for 7 years"
+    retention = Retention(
+        years=7, from_field="created_at", reason="Bookkeeping Act", then=registry.DELETE
+    )
+
+
+@registry.register(OrderNote)
+class OrderNoteData(PersonalData):
+    subject = "order__customer"
+    purpose = "Notes about an order"
+    lawful_basis = registry.CONTRACT
+    fields = {"text": Field(anonymiser="text"), "created_at": Field()}
+
+
+@registry.register(Profile)
+class ProfileData(PersonalData):
+    subject = "user"
+    purpose = "Your profile"
+    lawful_basis = registry.CONTRACT
+    fields = {
+        "nickname": Field(anonymiser="null", correction=registry.DIRECT),
+        "display_name": Field(anonymiser="name", correction=registry.DIRECT),
+        "phone": Field(anonymiser="text", correction=registry.DIRECT),
+        "birth_date": Field(anonymiser="year", correction=registry.REVIEWED),
+    }
+
+
+@registry.register(Visit)
+class VisitData(PersonalData):
+    subject = "user"
+    purpose = "Security of your account"
+    lawful_basis = registry.LEGITIMATE_INTERESTS
+    fields = {"ip_address": Field(anonymiser="ip"), "visited_at": Field()}
+    retention = Retention(months=12, from_field="visited_at", reason="Security logs")
+
+
+@registry.register(Attachment)
+class AttachmentData(PersonalData):
+    subject = "owner"
+    purpose = "Files you sent us"
+    lawful_basis = registry.CONSENT
+    fields = {"upload": Field(anonymiser="file"), "uploaded_at": Field()}
+    on_erasure = registry.ANONYMISE

@@ -1,0 +1,3 @@
+"""Make a Wagtail site with member logins a GDPR-ready customer portal."""
+
+__version__ = "0.1.0"

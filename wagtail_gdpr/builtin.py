@@ -1,0 +1,82 @@
+"""Declarations for models a site cannot edit: the user model and form-builder submissions.
+
+Replace or drop them with ``WAGTAIL_GDPR_BUILTIN_DECLARATIONS`` (see ``registry``), or by
+registering the model in a ``gdpr.py`` of your own.
+"""
+
+import re
+
+from django.apps import apps
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from wagtail_gdpr.registry import CONTRACT, DELETE, SELF, Field, PersonalData
+
+_USER_FIELDS = {
+    "username": Field(anonymiser="token", label=_("Username")),
+    "email": Field(anonymiser="email", label=_("Email address"), correction="direct"),
+    "first_name": Field(anonymiser="name", label=_("First name"), correction="direct"),
+    "last_name": Field(anonymiser="name", label=_("Last name"), correction="direct"),
+    "date_joined": Field(label=_("Member since")),
+    "last_login": Field(label=_("Last login")),
+    "is_active": Field(label=_("Account active")),
+}
+
+
+class UserData(PersonalData):
+    """The account itself. Takes whichever of Django's usual user fields the user model has."""
+
+    subject = SELF
+    purpose = _("Your member account: signing you in and recognising you on the site")
+    lawful_basis = CONTRACT
+    categories = [_("Identity"), _("Contact details"), _("Account")]
+    source = _("You gave it to us when you signed up.")
+    on_erasure = DELETE
+    label = _("Your account")
+
+    def __init__(self, model):
+        names = {f.name for f in model._meta.get_fields()}
+        self.fields = {name: spec for name, spec in _USER_FIELDS.items() if name in names}
+        super().__init__(model)
+
+
+_SAFE_KEY = re.compile(r"^[a-z0-9](?:[a-z0-9]|_(?!_))*$")
+
+
+def email_field_keys() -> set[str]:
+    """Keys under which form-builder pages store an email answer (their email-type fields)."""
+    from wagtail.contrib.forms.models import AbstractFormField
+
+    keys = set()
+    for model in apps.get_models():
+        if issubclass(model, AbstractFormField):
+            keys.update(
+                model._base_manager.filter(field_type="email").values_list("clean_name", flat=True)
+            )
+    return {k for k in keys if _SAFE_KEY.match(k)} or {"email"}
+
+
+class FormSubmissionData(PersonalData):
+    """Wagtail form-builder submissions, found by the email address given in the form."""
+
+    purpose = _("Answering what you sent us through a form on the site")
+    lawful_basis = CONTRACT
+    categories = [_("What you wrote in the form")]
+    source = _("You filled in a form on the site.")
+    fields = {
+        "form_data": Field(label=_("Your answers")),
+        "submit_time": Field(label=_("Sent")),
+        "page": Field(label=_("Form page")),
+    }
+    on_erasure = DELETE
+    label = _("Form submissions")
+
+    def subject_filter(self, user, emails):
+        emails = sorted({e.strip().lower() for e in emails if e and e.strip()})
+        condition = Q(pk__in=[])
+        if not emails:
+            return condition
+        for key in sorted(email_field_keys()):
+            for email in emails:
+                condition |= Q(**{f"form_data__{key}__iexact": email})
+        return condition

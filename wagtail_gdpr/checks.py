@@ -1,0 +1,105 @@
+"""System checks: a field that looks like personal data must be declared or excluded with a reason."""
+
+import re
+import sys
+import sysconfig
+from pathlib import Path
+
+from django.apps import apps
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core import checks
+from django.db import models
+
+from wagtail_gdpr.registry import SELF, registry
+
+UNDECLARED_PERSONAL_DATA = "wagtail_gdpr.E001"
+
+_NAME_PATTERNS = [
+    (re.compile(r"e_?mail"), "an email address"),
+    (re.compile(r"(^|_)ip(_|$)|ip_?addr|remote_addr"), "an IP address"),
+    (re.compile(r"phone|mobile|(^|_)tel(_|$)|fax"), "a phone number"),
+    (
+        re.compile(r"(^|_)(first|last|full|given|family|middle|sur|maiden|display|nick)_?name$"),
+        "a person's name",
+    ),
+    (re.compile(r"address|street|post_?code|postal|zip_?code|(^|_)zip$"), "a postal address"),
+    (re.compile(r"birth|(^|_)dob(_|$)"), "a birth date"),
+    (re.compile(r"ssn|social_security|national_id|personal_number|passport"), "an identity number"),
+]
+
+
+def looks_personal(field: models.Field) -> str | None:
+    """What personal data ``field`` seems to hold, or ``None``."""
+    if field.is_relation:
+        related = field.related_model
+        if field.concrete and related is not None and related is get_user_model():
+            return "a link to a member account"
+        return None
+    if isinstance(field, models.EmailField):
+        return "an email address"
+    if isinstance(field, models.GenericIPAddressField):
+        return "an IP address"
+    if "phone" in type(field).__name__.lower():
+        return "a phone number"
+    name = field.name.lower()
+    for pattern, kind in _NAME_PATTERNS:
+        if pattern.search(name):
+            return kind
+    return None
+
+
+def _is_project_app(app_config) -> bool:
+    """An app of the site itself, not one installed from a package index."""
+    installed = {Path(sysconfig.get_paths()[key]).resolve() for key in ("purelib", "platlib")}
+    installed.add(Path(sys.prefix).resolve())
+    app_path = Path(app_config.path).resolve()
+    return not any(app_path.is_relative_to(root) for root in installed)
+
+
+def checked_app_configs(app_configs=None):
+    """``WAGTAIL_GDPR_CHECK_APPS`` (app labels), else the site's own apps."""
+    labels = getattr(settings, "WAGTAIL_GDPR_CHECK_APPS", None)
+    candidates = app_configs or apps.get_app_configs()
+    if labels is not None:
+        return [c for c in candidates if c.label in labels]
+    return [c for c in candidates if _is_project_app(c) and c.label != "wagtail_gdpr"]
+
+
+def _accounted_fields(declaration) -> set[str]:
+    names = set(declaration.fields)
+    if declaration.subject and declaration.subject != SELF:
+        names.add(declaration.subject.split("__")[0])
+    return names
+
+
+@checks.register(checks.Tags.models)
+def check_undeclared_personal_data(app_configs=None, **kwargs):
+    errors = []
+    for app_config in checked_app_configs(app_configs):
+        for model in app_config.get_models():
+            if model._meta.proxy or not model._meta.managed:
+                continue
+            declaration = registry.get(model)
+            accounted = _accounted_fields(declaration) if declaration else set()
+            for field in model._meta.concrete_fields:
+                if field.name in accounted or registry.exclusion_reason(model, field.name):
+                    continue
+                kind = looks_personal(field)
+                if kind is None:
+                    continue
+                errors.append(
+                    checks.Error(
+                        f"{model._meta.label}.{field.name} looks like {kind}, but it is not "
+                        "declared as personal data.",
+                        hint=(
+                            f"Declare it in {app_config.name}.gdpr (in the 'fields' of the "
+                            f"{model.__name__} declaration), or, if it is not personal data, "
+                            f"call wagtail_gdpr.registry.exclude({model.__name__}, "
+                            f"{field.name!r}, reason=...)."
+                        ),
+                        obj=model,
+                        id=UNDECLARED_PERSONAL_DATA,
+                    )
+                )
+    return errors

@@ -1,0 +1,161 @@
+"""The record of processing (GDPR Art. 30), built from the registry, in three formats."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from django.utils.translation import gettext as _
+
+from wagtail_gdpr.registry import LAWFUL_BASES, PersonalData, registry
+
+
+def describe_retention(declaration: PersonalData) -> dict | None:
+    retention = declaration.retention
+    if retention is None:
+        return None
+    return {
+        "period": retention.period_text,
+        "years": retention.years,
+        "months": retention.months,
+        "days": retention.days,
+        "counted_from": retention.from_field,
+        "counted_from_label": str(declaration.model._meta.get_field(retention.from_field).verbose_name),
+        "then": retention.then,
+        "reason": str(retention.reason),
+    }
+
+
+def describe_fields(declaration: PersonalData) -> list[dict]:
+    fields = []
+    for name, spec in declaration.fields.items():
+        anonymiser = declaration.anonymiser_for(name)
+        fields.append(
+            {
+                "name": name,
+                "label": declaration.field_label(name),
+                "erasure": declaration.erasure_action(name),
+                "anonymiser": anonymiser.name if anonymiser else None,
+                "anonymised_as": str(anonymiser.label) if anonymiser else None,
+                "correction": spec.correction,
+            }
+        )
+    return fields
+
+
+def describe(declaration: PersonalData) -> dict:
+    return {
+        "model": declaration.model_label,
+        "name": declaration.display_name,
+        "purpose": str(declaration.purpose),
+        "lawful_basis": declaration.lawful_basis,
+        "lawful_basis_label": str(LAWFUL_BASES[declaration.lawful_basis]),
+        "categories": [str(c) for c in declaration.categories],
+        "recipients": [str(r) for r in declaration.recipients],
+        "source": str(declaration.source),
+        "subject": declaration.subject or None,
+        "email_field": declaration.email_field,
+        "on_erasure_request": declaration.on_erasure,
+        "retained_by_law": str(declaration.retained_by_law) if declaration.retained_by_law else None,
+        "retention": describe_retention(declaration),
+        "fields": describe_fields(declaration),
+    }
+
+
+def build_inventory() -> list[dict]:
+    return [describe(d) for d in registry]
+
+
+def as_json(entries: list[dict]) -> str:
+    return json.dumps({"version": 1, "declarations": entries}, indent=2, ensure_ascii=False)
+
+
+CSV_COLUMNS = [
+    "model",
+    "name",
+    "purpose",
+    "lawful_basis",
+    "categories",
+    "recipients",
+    "retention",
+    "retained_by_law",
+    "field",
+    "field_label",
+    "erasure",
+    "correction",
+]
+
+
+def as_csv(entries: list[dict]) -> str:
+    """One row per declared field, so a spreadsheet can filter by any column."""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS)
+    writer.writeheader()
+    for entry in entries:
+        retention = entry["retention"]
+        for field in entry["fields"]:
+            writer.writerow(
+                {
+                    "model": entry["model"],
+                    "name": entry["name"],
+                    "purpose": entry["purpose"],
+                    "lawful_basis": entry["lawful_basis"],
+                    "categories": "; ".join(entry["categories"]),
+                    "recipients": "; ".join(entry["recipients"]),
+                    "retention": _retention_sentence(retention) if retention else "",
+                    "retained_by_law": entry["retained_by_law"] or "",
+                    "field": field["name"],
+                    "field_label": field["label"],
+                    "erasure": field["erasure"],
+                    "correction": field["correction"] or "",
+                }
+            )
+    return out.getvalue()
+
+
+def _retention_sentence(retention: dict) -> str:
+    return _("%(period)s from %(field)s, then %(then)s: %(reason)s") % {
+        "period": retention["period"],
+        "field": retention["counted_from_label"],
+        "then": retention["then"],
+        "reason": retention["reason"],
+    }
+
+
+def _md(text) -> str:
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def as_markdown(entries: list[dict]) -> str:
+    lines = [f"# {_('Record of processing activities')}", ""]
+    for entry in entries:
+        lines += [
+            f"## {_md(entry['name'])} (`{entry['model']}`)",
+            "",
+            f"- **{_('Purpose')}:** {_md(entry['purpose'])}",
+            f"- **{_('Lawful basis')}:** {_md(entry['lawful_basis_label'])}",
+            f"- **{_('Categories')}:** {_md(', '.join(entry['categories']) or '—')}",
+            f"- **{_('Recipients')}:** {_md(', '.join(entry['recipients']) or '—')}",
+            f"- **{_('Source')}:** {_md(entry['source'])}",
+            f"- **{_('Retention')}:** "
+            + (_md(_retention_sentence(entry["retention"])) if entry["retention"] else "—"),
+        ]
+        if entry["retained_by_law"]:
+            lines.append(f"- **{_('Kept despite erasure requests')}:** {_md(entry['retained_by_law'])}")
+        lines += [
+            f"- **{_('On an erasure request')}:** {entry['on_erasure_request']}",
+            "",
+            f"| {_('Field')} | {_('Label')} | {_('Erasure')} | {_('Correction')} |",
+            "|---|---|---|---|",
+        ]
+        for field in entry["fields"]:
+            lines.append(
+                f"| `{field['name']}` | {_md(field['label'])} | {field['erasure']} "
+                f"| {field['correction'] or '—'} |"
+            )
+        lines.append("")
+    return "\n".join(lines)
+
+
+FORMATS = {"markdown": as_markdown, "json": as_json, "csv": as_csv}

@@ -1,0 +1,3 @@
+from wagtail_gdpr.models.files import PendingFileRemoval
+
+__all__ = ["PendingFileRemoval"]

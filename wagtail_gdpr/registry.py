@@ -1,0 +1,473 @@
+"""The personal-data registry: one declaration per model that holds personal data.
+
+Integrators write, in ``<app>/gdpr.py`` (discovered as Django discovers ``admin.py``)::
+
+    from wagtail_gdpr import registry
+    from wagtail_gdpr.registry import Field, PersonalData, Retention
+
+    @registry.register(Order)
+    class OrderData(PersonalData):
+        subject = "customer"
+        email_field = "email"
+        purpose = _("Deliver and bill your orders")
+        lawful_basis = registry.CONTRACT
+        categories = [_("Contact details"), _("Purchases")]
+        fields = {
+            "email": Field(anonymiser="email"),
+            "total": Field(),  # exported, kept on erasure
+        }
+        on_erasure = registry.ANONYMISE
+        retained_by_law = _("Bookkeeping Act: accounting records are kept for 7 years")
+        retention = Retention(years=7, from_field="created_at", reason=..., then=registry.DELETE)
+
+Every other part of the add-on (inventory, access reports, erasure, retention, the system check)
+reads these declarations; nothing else decides what is personal data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.apps import apps
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.text import capfirst
+from django.utils.module_loading import autodiscover_modules, import_string
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+
+from wagtail_gdpr.anonymisers import Anonymiser, get_anonymiser
+from wagtail_gdpr.periods import shift_months
+
+# Lawful bases of GDPR Art. 6(1).
+CONSENT = "consent"
+CONTRACT = "contract"
+LEGAL_OBLIGATION = "legal_obligation"
+VITAL_INTERESTS = "vital_interests"
+PUBLIC_TASK = "public_task"
+LEGITIMATE_INTERESTS = "legitimate_interests"
+
+LAWFUL_BASES = {
+    CONSENT: _("Your consent (GDPR Art. 6(1)(a))"),
+    CONTRACT: _("Needed to fulfil our contract with you (GDPR Art. 6(1)(b))"),
+    LEGAL_OBLIGATION: _("Required by law (GDPR Art. 6(1)(c))"),
+    VITAL_INTERESTS: _("To protect someone's life (GDPR Art. 6(1)(d))"),
+    PUBLIC_TASK: _("A task in the public interest (GDPR Art. 6(1)(e))"),
+    LEGITIMATE_INTERESTS: _("Our legitimate interests (GDPR Art. 6(1)(f))"),
+}
+
+# What happens to a row.
+DELETE = "delete"
+ANONYMISE = "anonymise"
+ROW_ACTIONS = (DELETE, ANONYMISE)
+
+# Who may correct a field.
+DIRECT = "direct"  # the member edits it in the privacy centre
+REVIEWED = "reviewed"  # the member proposes a value, staff approve it
+CORRECTION_MODES = (DIRECT, REVIEWED)
+
+#: ``subject`` of a declaration whose rows are the members themselves (the user model).
+SELF = "self"
+
+
+@dataclass(frozen=True)
+class Field:
+    """One exported field, and what erasure does to it when the row is anonymised.
+
+    ``anonymiser=None`` keeps the value (for data that identifies nobody once the row's links to
+    the member are anonymised, such as an order total).
+    """
+
+    anonymiser: str | Anonymiser | None = None
+    label: str | None = None
+    correction: str | None = None
+
+
+@dataclass(frozen=True)
+class Retention:
+    """How long rows are kept, counted from a date field, and what happens at the end."""
+
+    from_field: str
+    reason: str
+    years: int = 0
+    months: int = 0
+    days: int = 0
+    then: str = DELETE
+
+    def expires(self, start: date | datetime) -> date | datetime:
+        """When a row whose ``from_field`` holds ``start`` reaches the end of its retention."""
+        return shift_months(start, 12 * self.years + self.months) + timedelta(days=self.days)
+
+    def cutoff(self, now: datetime | None = None) -> datetime:
+        """Rows whose ``from_field`` is before this moment are past their retention."""
+        now = now or timezone.now()
+        return shift_months(now, -(12 * self.years + self.months)) - timedelta(days=self.days)
+
+    @property
+    def period_text(self) -> str:
+        from django.utils.translation import ngettext
+
+        parts = []
+        for count, singular, plural in (
+            (self.years, "%(n)d year", "%(n)d years"),
+            (self.months, "%(n)d month", "%(n)d months"),
+            (self.days, "%(n)d day", "%(n)d days"),
+        ):
+            if count:
+                parts.append(ngettext(singular, plural, count) % {"n": count})
+        return ", ".join(parts)
+
+
+class PersonalData:
+    """Base class of a declaration. Subclass it and set the attributes in ``gdpr.py``."""
+
+    #: Set by :func:`register`.
+    model: type[models.Model]
+    #: Path from the model to the member, through forward foreign keys (``"ticket__owner"``),
+    #: or :data:`SELF` for the user model.
+    subject: str = ""
+    #: A field holding an email address; rows with no member but the member's verified address
+    #: (guest orders, form submissions) are found through it.
+    email_field: str | None = None
+    purpose: str = ""
+    lawful_basis: str = ""
+    categories: Sequence[str] = ()
+    recipients: Sequence[str] = ()
+    source: str = _("You gave it to us, or it was recorded while you used the site.")
+    #: The export allowlist: a field that is not named here is never exported.
+    fields: Mapping[str, Field] = {}
+    #: What a granted erasure request does to the row.
+    on_erasure: str = DELETE
+    #: The legal obligation that keeps rows until their retention ends, despite an erasure request.
+    retained_by_law: str | None = None
+    retention: Retention | None = None
+    #: Shown to members; defaults to the model's plural verbose name.
+    label: str | None = None
+
+    def __init__(self, model: type[models.Model]):
+        self.model = model
+        self.fields = {name: spec or Field() for name, spec in dict(self.fields).items()}
+        self.validate()
+
+    def __repr__(self):
+        return f"<{type(self).__name__} for {self.model._meta.label}>"
+
+    # -- naming ----------------------------------------------------------------------------
+
+    @property
+    def model_label(self) -> str:
+        return self.model._meta.label
+
+    @property
+    def display_name(self) -> str:
+        return capfirst(str(self.label or self.model._meta.verbose_name_plural))
+
+    def field_label(self, name: str) -> str:
+        spec = self.fields[name]
+        return capfirst(str(spec.label or self.model._meta.get_field(name).verbose_name))
+
+    def anonymiser_for(self, name: str) -> Anonymiser | None:
+        spec = self.fields[name]
+        return get_anonymiser(spec.anonymiser) if spec.anonymiser else None
+
+    def erasure_action(self, name: str) -> str:
+        """``delete``, ``anonymise:<anonymiser>`` or ``keep``: what erasure does to one field."""
+        if self.on_erasure == DELETE:
+            return DELETE
+        anonymiser = self.anonymiser_for(name)
+        return f"{ANONYMISE}:{anonymiser.name}" if anonymiser else "keep"
+
+    # -- finding a member's rows -----------------------------------------------------------
+
+    def subject_filter(self, user, emails: Iterable[str]) -> Q:
+        """Rows that belong to ``user``: linked through ``subject``, or guest rows by email.
+
+        A row linked to another member is never matched by email, even if the addresses agree.
+        Override this for data that is found some other way (see ``builtin.FormSubmissionData``).
+        """
+        if self.subject == SELF:
+            return Q(pk=user.pk)
+        condition = Q(**{self.subject: user}) if self.subject else Q(pk__in=[])
+        emails = sorted({e.strip().lower() for e in emails if e and e.strip()})
+        if self.email_field and emails:
+            by_email = Q()
+            for email in emails:
+                by_email |= Q(**{f"{self.email_field}__iexact": email})
+            if self.subject:
+                by_email &= Q(**{f"{self.subject}__isnull": True})
+            condition |= by_email
+        return condition
+
+    def rows_for(self, user, emails: Iterable[str] | None = None) -> models.QuerySet:
+        """The member's rows, unevaluated; ``emails`` defaults to their verified addresses."""
+        if emails is None:
+            emails = verified_emails(user)
+        return self.model._base_manager.filter(self.subject_filter(user, emails)).order_by("pk")
+
+    def export_field_names(self) -> list[str]:
+        return list(self.fields)
+
+    # -- validation ------------------------------------------------------------------------
+
+    def _fail(self, message: str):
+        raise ImproperlyConfigured(f"{type(self).__name__} ({self.model_label}): {message}")
+
+    def _get_field(self, name: str, role: str):
+        try:
+            return self.model._meta.get_field(name)
+        except FieldDoesNotExist:
+            self._fail(f"{role} {name!r} is not a field of {self.model_label}")
+
+    def validate(self):
+        if not self.purpose:
+            self._fail("a purpose is required")
+        if self.lawful_basis not in LAWFUL_BASES:
+            self._fail(
+                f"unknown lawful basis {self.lawful_basis!r}; use one of {', '.join(LAWFUL_BASES)}"
+            )
+        if not self.fields:
+            self._fail("declare at least one field in 'fields' (the export allowlist)")
+        self._validate_subject()
+        for name, spec in self.fields.items():
+            self._validate_field(name, spec)
+        if self.email_field:
+            self._get_field(self.email_field, "email_field")
+            if self.email_field not in self.fields:
+                self._fail(
+                    f"email_field {self.email_field!r} must also be listed in 'fields', "
+                    "to say what erasure does to it"
+                )
+        if self.on_erasure not in ROW_ACTIONS:
+            self._fail(f"on_erasure must be one of {ROW_ACTIONS}, not {self.on_erasure!r}")
+        if self.retention is not None:
+            self._validate_retention(self.retention)
+        elif self.retained_by_law:
+            self._fail("retained_by_law needs a retention rule, or the rows would be kept forever")
+
+    def _validate_subject(self):
+        if self.subject == SELF:
+            if self.model is not get_user_model():
+                self._fail(f"subject=SELF is only for the user model, not {self.model_label}")
+            if self.email_field:
+                self._fail("email_field is not used with subject=SELF; leave it out")
+            return
+        if not self.subject:
+            finds_rows_itself = type(self).subject_filter is not PersonalData.subject_filter
+            if not (self.email_field or finds_rows_itself):
+                self._fail(
+                    "subject (the path from this model to the member) is required, "
+                    "unless email_field finds the rows"
+                )
+            return
+        model = self.model
+        for part in self.subject.split("__"):
+            try:
+                field = model._meta.get_field(part)
+            except FieldDoesNotExist:
+                self._fail(
+                    f"subject path {self.subject!r}: {part!r} is not a field of {model._meta.label}"
+                )
+            if not (field.concrete and (field.many_to_one or field.one_to_one)):
+                self._fail(
+                    f"subject path {self.subject!r}: {model._meta.label}.{part} is not a forward "
+                    "foreign key or one-to-one field"
+                )
+            model = field.related_model
+        if model is not get_user_model():
+            self._fail(
+                f"subject path {self.subject!r} leads to {model._meta.label}, "
+                f"not the user model {get_user_model()._meta.label}"
+            )
+
+    def _validate_field(self, name: str, spec: Field):
+        if not isinstance(spec, Field):
+            self._fail(f"fields[{name!r}] must be a Field(...), not {type(spec).__name__}")
+        field = self._get_field(name, "field")
+        if not field.concrete or field.many_to_many:
+            self._fail(f"field {name!r} must be a concrete, single-valued field")
+        if spec.anonymiser is not None:
+            try:
+                anonymiser = get_anonymiser(spec.anonymiser)
+            except LookupError as exc:
+                self._fail(f"field {name!r}: {exc.args[0]}")
+            problem = anonymiser.problem_with(field)
+            if problem:
+                self._fail(f"field {name!r}: {problem}")
+        if spec.correction is not None and spec.correction not in CORRECTION_MODES:
+            self._fail(
+                f"field {name!r}: correction must be one of {CORRECTION_MODES}, "
+                f"not {spec.correction!r}"
+            )
+
+    def _validate_retention(self, retention: Retention):
+        field = self._get_field(retention.from_field, "retention.from_field")
+        if not isinstance(field, models.DateField):
+            self._fail(f"retention.from_field {retention.from_field!r} is not a date field")
+        if not (retention.years or retention.months or retention.days):
+            self._fail("retention needs a period (years, months or days)")
+        if retention.then not in ROW_ACTIONS:
+            self._fail(f"retention.then must be one of {ROW_ACTIONS}, not {retention.then!r}")
+        if not retention.reason:
+            self._fail("retention needs a reason members can read")
+
+
+class Registry:
+    def __init__(self):
+        self._declarations: dict[type[models.Model], PersonalData] = {}
+        self._exclusions: dict[tuple[type[models.Model], str], str] = {}
+        self._builtin: set[type[models.Model]] = set()
+
+    def register(self, model: type[models.Model], declaration: type[PersonalData] | None = None):
+        """Declare ``model``'s personal data; usable as a class decorator.
+
+        Registering a model twice is an error, except that a site's own declaration replaces
+        a built-in one.
+        """
+
+        def do_register(declaration_class: type[PersonalData]):
+            if not (isinstance(declaration_class, type) and issubclass(declaration_class, PersonalData)):
+                raise ImproperlyConfigured(
+                    f"register({model._meta.label}, ...) needs a PersonalData subclass"
+                )
+            existing = self._declarations.get(model)
+            if existing is not None and model not in self._builtin:
+                raise ImproperlyConfigured(
+                    f"{model._meta.label} is already declared by {type(existing).__name__}"
+                )
+            self._declarations[model] = declaration_class(model)
+            self._builtin.discard(model)
+            return declaration_class
+
+        if declaration is None:
+            return do_register
+        return do_register(declaration)
+
+    def register_builtin(self, model: type[models.Model], declaration: type[PersonalData]):
+        """Register a declaration that a site's own ``register()`` may replace."""
+        self.register(model, declaration)
+        self._builtin.add(model)
+
+    def unregister(self, model: type[models.Model]):
+        self._declarations.pop(model, None)
+        self._builtin.discard(model)
+
+    def exclude(self, model: type[models.Model], field_name: str, reason: str):
+        """Say that a field that looks personal is not, so the system check stays quiet."""
+        if not reason:
+            raise ImproperlyConfigured(
+                f"exclude({model._meta.label}, {field_name!r}) needs a reason"
+            )
+        try:
+            model._meta.get_field(field_name)
+        except FieldDoesNotExist:
+            raise ImproperlyConfigured(
+                f"exclude(): {field_name!r} is not a field of {model._meta.label}"
+            ) from None
+        self._exclusions[(model, field_name)] = str(reason)
+
+    def exclusion_reason(self, model: type[models.Model], field_name: str) -> str | None:
+        return self._exclusions.get((model, field_name))
+
+    def get(self, model: type[models.Model]) -> PersonalData | None:
+        return self._declarations.get(model)
+
+    def __iter__(self) -> Iterator[PersonalData]:
+        return iter(sorted(self._declarations.values(), key=lambda d: d.model_label))
+
+    def __len__(self):
+        return len(self._declarations)
+
+    def __contains__(self, model):
+        return model in self._declarations
+
+    def clear(self):
+        self._declarations.clear()
+        self._exclusions.clear()
+        self._builtin.clear()
+
+
+registry = Registry()
+register = registry.register
+unregister = registry.unregister
+exclude = registry.exclude
+
+
+def verified_emails(user) -> set[str]:
+    """Addresses known to be the member's, lower-cased.
+
+    The account's own address counts unless ``WAGTAIL_GDPR_TRUST_ACCOUNT_EMAIL`` is False; each
+    ``wagtail_gdpr_verified_emails`` hook (``fn(user) -> iterable``) may add more, such as the
+    verified addresses of an e-mail confirmation app.
+    """
+    emails: set[str] = set()
+    if getattr(settings, "WAGTAIL_GDPR_TRUST_ACCOUNT_EMAIL", True):
+        account_email = getattr(user, user.get_email_field_name(), "")
+        if account_email:
+            emails.add(account_email)
+    for hook in hooks.get_hooks("wagtail_gdpr_verified_emails"):
+        emails.update(hook(user) or ())
+    return {e.strip().lower() for e in emails if e and e.strip()}
+
+
+@dataclass
+class SubjectRows:
+    declaration: PersonalData
+    rows: list[dict]
+
+
+def find_subject_rows(user, emails: Iterable[str] | None = None) -> list[SubjectRows]:
+    """Every declared row of one member, as exported values; one query per declaration."""
+    if emails is None:
+        emails = verified_emails(user)
+    emails = list(emails)
+    return [
+        SubjectRows(d, list(d.rows_for(user, emails).values(*d.export_field_names())))
+        for d in registry
+    ]
+
+
+# -- discovery and built-in declarations ----------------------------------------------------
+
+BUILTIN_DECLARATIONS = {
+    "user": "wagtail_gdpr.builtin.UserData",
+    "wagtailforms.FormSubmission": "wagtail_gdpr.builtin.FormSubmissionData",
+}
+
+
+def _builtin_targets() -> dict[str, str | None]:
+    """Built-in declarations by model label, as changed by ``WAGTAIL_GDPR_BUILTIN_DECLARATIONS``.
+
+    The setting maps a label (``"user"`` for the user model) to a dotted path of a replacement
+    declaration, or to ``None`` to drop the built-in.
+    """
+    targets = dict(BUILTIN_DECLARATIONS)
+    targets.update(getattr(settings, "WAGTAIL_GDPR_BUILTIN_DECLARATIONS", {}))
+    return targets
+
+
+def register_builtin_declarations():
+    for label, path in _builtin_targets().items():
+        if path is None:
+            continue
+        if label == "user":
+            model = get_user_model()
+        else:
+            try:
+                model = apps.get_model(label)
+            except LookupError:
+                continue  # the app is not installed (e.g. no wagtail.contrib.forms)
+        if model in registry:
+            continue  # the site declared it itself
+        registry.register_builtin(model, import_string(path))
+
+
+def autodiscover():
+    """Import every installed app's ``gdpr`` module, then fill in the built-in declarations."""
+    autodiscover_modules("gdpr")
+    register_builtin_declarations()

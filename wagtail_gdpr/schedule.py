@@ -1,0 +1,19 @@
+"""A Celery beat schedule for the add-on's periodic tasks, to merge into a site's own.
+
+::
+
+    from wagtail_gdpr.schedule import BEAT_SCHEDULE
+    app.conf.beat_schedule = {**BEAT_SCHEDULE, **app.conf.beat_schedule}
+
+Sites that use cron instead run the management command named beside each entry.
+"""
+
+from celery.schedules import crontab
+
+BEAT_SCHEDULE = {
+    # manage.py gdpr_remove_files
+    "wagtail-gdpr-remove-pending-files": {
+        "task": "wagtail_gdpr.remove_pending_files",
+        "schedule": crontab(minute="*/15"),
+    },
+}
