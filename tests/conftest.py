@@ -78,7 +78,9 @@ class WorkerProcess:
                 raise RuntimeError(f"The Celery worker exited early; see {self.log_path}")
             if app.control.ping(timeout=0.5):
                 return
-        raise RuntimeError(f"The Celery worker did not answer within {timeout}s; see {self.log_path}")
+        raise RuntimeError(
+            f"The Celery worker did not answer within {timeout}s; see {self.log_path}"
+        )
 
     def kill(self):
         """SIGKILL, as an out-of-memory killer or a lost machine would."""

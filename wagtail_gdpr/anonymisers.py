@@ -57,7 +57,7 @@ def _placeholder_with_pk(prefix: str, suffix: str = ""):
 
 
 class EmailAnonymiser(Anonymiser):
-    """Keeps the address unique (unique constraints hold) and undeliverable (RFC 2606 ``.invalid``)."""
+    """Unique per row (unique constraints hold) and undeliverable (RFC 2606 ``.invalid``)."""
 
     name = "email"
     label = _("replaced by an address that reaches nobody")

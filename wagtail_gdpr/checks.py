@@ -1,4 +1,4 @@
-"""System checks: a field that looks like personal data must be declared or excluded with a reason."""
+"""System checks: a field that looks personal must be declared, or excluded with a reason."""
 
 import re
 import sys

@@ -21,7 +21,9 @@ def describe_retention(declaration: PersonalData) -> dict | None:
         "months": retention.months,
         "days": retention.days,
         "counted_from": retention.from_field,
-        "counted_from_label": str(declaration.model._meta.get_field(retention.from_field).verbose_name),
+        "counted_from_label": str(
+            declaration.model._meta.get_field(retention.from_field).verbose_name
+        ),
         "then": retention.then,
         "reason": str(retention.reason),
     }
@@ -57,7 +59,9 @@ def describe(declaration: PersonalData) -> dict:
         "subject": declaration.subject or None,
         "email_field": declaration.email_field,
         "on_erasure_request": declaration.on_erasure,
-        "retained_by_law": str(declaration.retained_by_law) if declaration.retained_by_law else None,
+        "retained_by_law": str(declaration.retained_by_law)
+        if declaration.retained_by_law
+        else None,
         "retention": describe_retention(declaration),
         "fields": describe_fields(declaration),
     }
@@ -142,7 +146,9 @@ def as_markdown(entries: list[dict]) -> str:
             + (_md(_retention_sentence(entry["retention"])) if entry["retention"] else "—"),
         ]
         if entry["retained_by_law"]:
-            lines.append(f"- **{_('Kept despite erasure requests')}:** {_md(entry['retained_by_law'])}")
+            lines.append(
+                f"- **{_('Kept despite erasure requests')}:** {_md(entry['retained_by_law'])}"
+            )
         lines += [
             f"- **{_('On an erasure request')}:** {entry['on_erasure_request']}",
             "",

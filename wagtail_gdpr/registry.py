@@ -37,8 +37,8 @@ from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.text import capfirst
 from django.utils.module_loading import autodiscover_modules, import_string
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 
@@ -331,7 +331,9 @@ class Registry:
         """
 
         def do_register(declaration_class: type[PersonalData]):
-            if not (isinstance(declaration_class, type) and issubclass(declaration_class, PersonalData)):
+            if not (
+                isinstance(declaration_class, type) and issubclass(declaration_class, PersonalData)
+            ):
                 raise ImproperlyConfigured(
                     f"register({model._meta.label}, ...) needs a PersonalData subclass"
                 )
