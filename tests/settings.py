@@ -43,6 +43,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "wagtail_gdpr.middleware.ConsentGateMiddleware",
 ]
 
 ROOT_URLCONF = "tests.urls"
@@ -71,7 +72,11 @@ else:
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": str(BASE_DIR / "tests.sqlite3"),
             # A file, not memory, so that a Celery worker process can share it.
-            "TEST": {"NAME": os.path.join(tempfile.gettempdir(), "wagtail-gdpr-tests.sqlite3")},
+            "TEST": {
+                "NAME": os.path.join(
+                    tempfile.gettempdir(), f"wagtail-gdpr-tests-{os.getpid()}.sqlite3"
+                )
+            },
         }
     }
 # The worker fixture points its worker process at the test database it was given.

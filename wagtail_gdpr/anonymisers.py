@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import ipaddress
 from abc import ABC, abstractmethod
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Cast, Concat, TruncYear
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -56,6 +57,18 @@ def _placeholder_with_pk(prefix: str, suffix: str = ""):
     )
 
 
+def _unless_empty(field, replacement):
+    """Set-based twin of "an empty value stays empty": NULL and "" are left as they are."""
+    return models.Case(
+        models.When(
+            models.Q(**{f"{field.name}__isnull": True}) | models.Q(**{field.name: ""}),
+            then=models.F(field.name),
+        ),
+        default=replacement,
+        output_field=models.CharField(),
+    )
+
+
 class EmailAnonymiser(Anonymiser):
     """Unique per row (unique constraints hold) and undeliverable (RFC 2606 ``.invalid``)."""
 
@@ -69,7 +82,7 @@ class EmailAnonymiser(Anonymiser):
         return f"erased-{instance.pk}@{PLACEHOLDER_EMAIL_DOMAIN}"
 
     def expression(self, field):
-        return _placeholder_with_pk("erased-", f"@{PLACEHOLDER_EMAIL_DOMAIN}")
+        return _unless_empty(field, _placeholder_with_pk("erased-", f"@{PLACEHOLDER_EMAIL_DOMAIN}"))
 
 
 class NameAnonymiser(Anonymiser):
@@ -83,7 +96,7 @@ class NameAnonymiser(Anonymiser):
         return gettext("Anonymous")[: field.max_length]
 
     def expression(self, field):
-        return models.Value(gettext("Anonymous")[: field.max_length])
+        return _unless_empty(field, models.Value(gettext("Anonymous")[: field.max_length]))
 
 
 class TokenAnonymiser(Anonymiser):
@@ -99,7 +112,7 @@ class TokenAnonymiser(Anonymiser):
         return f"erased-{instance.pk}"[: field.max_length]
 
     def expression(self, field):
-        return _placeholder_with_pk("erased-")
+        return _unless_empty(field, _placeholder_with_pk("erased-"))
 
 
 class TextAnonymiser(Anonymiser):
@@ -141,11 +154,16 @@ class YearOnlyAnonymiser(Anonymiser):
         if value is None:
             return None
         if isinstance(value, datetime):
+            # The year in UTC, as the set-based expression computes it on every database.
+            if timezone.is_aware(value):
+                value = value.astimezone(UTC)
             return value.replace(month=1, day=1, hour=0, minute=0, second=0, microsecond=0)
         return date(value.year, 1, 1)
 
     def expression(self, field):
-        return TruncYear(field.name, output_field=type(field)())
+        if isinstance(field, models.DateTimeField):
+            return TruncYear(field.name, output_field=models.DateTimeField(), tzinfo=UTC)
+        return TruncYear(field.name, output_field=models.DateField())
 
 
 def ip_prefixes() -> tuple[int, int]:

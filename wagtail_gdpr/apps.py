@@ -10,6 +10,8 @@ class WagtailGdprConfig(AppConfig):
 
     def ready(self):
         from wagtail_gdpr import checks  # noqa: F401  (registers the system checks)
+        from wagtail_gdpr import signal_handlers
         from wagtail_gdpr.registry import autodiscover
 
+        signal_handlers.connect()
         autodiscover()

@@ -10,7 +10,16 @@ from django.apps import apps
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from wagtail_gdpr.registry import CONTRACT, DELETE, SELF, Field, PersonalData
+from wagtail_gdpr.registry import (
+    ANONYMISE,
+    CONTRACT,
+    DELETE,
+    LEGAL_OBLIGATION,
+    SELF,
+    Field,
+    PersonalData,
+    Retention,
+)
 
 _USER_FIELDS = {
     "username": Field(anonymiser="token", label=_("Username")),
@@ -80,3 +89,52 @@ class FormSubmissionData(PersonalData):
             for email in emails:
                 condition |= Q(**{f"form_data__{key}__iexact": email})
         return condition
+
+
+class ConsentRecordData(PersonalData):
+    """The consent ledger: proof of what the member agreed to, kept after erasure for a while."""
+
+    subject = "user"
+    purpose = _("Proving what you agreed to and when (GDPR Art. 7(1))")
+    lawful_basis = LEGAL_OBLIGATION
+    categories = [_("Your consent choices")]
+    source = _("Recorded when you gave, withdrew or acknowledged consent.")
+    fields = {
+        "purpose": Field(label=_("Purpose")),
+        "purpose_version": Field(label=_("Version of the text")),
+        "notice_version": Field(label=_("Version of the privacy notice")),
+        "action": Field(label=_("What you did")),
+        "text_sha256": Field(label=_("Fingerprint of the text shown")),
+        "source": Field(label=_("Where")),
+        "ip_address": Field(anonymiser="ip", label=_("Network address (shortened)")),
+        "user_agent": Field(anonymiser="text", label=_("Browser")),
+        "created_at": Field(label=_("When")),
+    }
+    on_erasure = ANONYMISE
+    retained_by_law = _(
+        "We must be able to prove the consent we relied on (GDPR Art. 7(1)), so the record is "
+        "kept, without your browser details, until the retention period ends."
+    )
+    retention = Retention(
+        years=3,
+        from_field="created_at",
+        reason=_("The general limitation period for claims"),
+        then=DELETE,
+    )
+    label = _("Your consent history")
+
+
+class ConsentStateData(PersonalData):
+    subject = "user"
+    purpose = _("Remembering your current consent choices")
+    lawful_basis = LEGAL_OBLIGATION
+    categories = [_("Your consent choices")]
+    source = _("Derived from your consent history.")
+    fields = {
+        "purpose": Field(label=_("Purpose")),
+        "given": Field(label=_("Agreed")),
+        "purpose_version": Field(label=_("Version of the text")),
+        "updated_at": Field(label=_("Last changed")),
+    }
+    on_erasure = DELETE
+    label = _("Your current consent choices")

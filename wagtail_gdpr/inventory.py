@@ -6,7 +6,9 @@ import csv
 import io
 import json
 
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from wagtail_gdpr.registry import LAWFUL_BASES, PersonalData, registry
 
@@ -165,3 +167,51 @@ def as_markdown(entries: list[dict]) -> str:
 
 
 FORMATS = {"markdown": as_markdown, "json": as_json, "csv": as_csv}
+
+
+# -- for ordinary readers: the data-inventory block and the consent step ------------------
+
+READER_GROUPS = [
+    ("contract", _lazy("To give you the service you signed up for")),
+    ("consent", _lazy("Because you said yes (you can change your mind at any time)")),
+    ("legal_obligation", _lazy("Because the law requires it")),
+    ("legitimate_interests", _lazy("To keep the service safe and working well")),
+    ("vital_interests", _lazy("To protect someone's life or health")),
+    ("public_task", _lazy("For a task in the public interest")),
+]
+
+
+def plain_retention(declaration: PersonalData) -> str:
+    retention = declaration.retention
+    if retention is None:
+        return _("As long as you have an account, or until you ask us to delete it.")
+    field = capfirst(str(declaration.model._meta.get_field(retention.from_field).verbose_name))
+    return _("%(period)s, counted from “%(field)s”. Why: %(reason)s") % {
+        "period": capfirst(retention.period_text),
+        "field": field,
+        "reason": retention.reason,
+    }
+
+
+def grouped_for_readers() -> list[dict]:
+    """Declarations grouped by why we have the data, worded for members rather than lawyers."""
+    by_basis: dict[str, list[dict]] = {}
+    for declaration in registry:
+        by_basis.setdefault(declaration.lawful_basis, []).append(
+            {
+                "name": declaration.display_name,
+                "purpose": declaration.purpose,
+                "categories": [str(c) for c in declaration.categories],
+                "fields": [declaration.field_label(n) for n in declaration.fields],
+                "recipients": [str(r) for r in declaration.recipients],
+                "retention": plain_retention(declaration),
+                "retained_by_law": declaration.retained_by_law,
+                "source": declaration.source,
+                "lawful_basis": LAWFUL_BASES[declaration.lawful_basis],
+            }
+        )
+    return [
+        {"basis": basis, "title": title, "entries": by_basis[basis]}
+        for basis, title in READER_GROUPS
+        if basis in by_basis
+    ]

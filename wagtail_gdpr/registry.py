@@ -101,8 +101,19 @@ class Retention:
     then: str = DELETE
 
     def expires(self, start: date | datetime) -> date | datetime:
-        """When a row whose ``from_field`` holds ``start`` reaches the end of its retention."""
-        return shift_months(start, 12 * self.years + self.months) + timedelta(days=self.days)
+        """When a row whose ``from_field`` holds ``start`` is past its retention.
+
+        The exact inverse of :meth:`cutoff`: a row is past it when ``start < cutoff(now)``.
+        Where a month is too short for the day (31 January + 1 month), the row expires at the
+        start of the following month, never before.
+        """
+        start = start + timedelta(days=self.days)
+        target = shift_months(start, 12 * self.years + self.months)
+        if target.day != start.day:  # clamped to the end of a shorter month
+            target = shift_months(target.replace(day=1), 1)
+            if isinstance(target, datetime):
+                target = target.replace(hour=0, minute=0, second=0, microsecond=0)
+        return target
 
     def cutoff(self, now: datetime | None = None) -> datetime:
         """Rows whose ``from_field`` is before this moment are past their retention."""
@@ -439,6 +450,8 @@ def find_subject_rows(user, emails: Iterable[str] | None = None) -> list[Subject
 BUILTIN_DECLARATIONS = {
     "user": "wagtail_gdpr.builtin.UserData",
     "wagtailforms.FormSubmission": "wagtail_gdpr.builtin.FormSubmissionData",
+    "wagtail_gdpr.ConsentRecord": "wagtail_gdpr.builtin.ConsentRecordData",
+    "wagtail_gdpr.ConsentState": "wagtail_gdpr.builtin.ConsentStateData",
 }
 
 

@@ -1,3 +1,29 @@
+from wagtail_gdpr.models.consent import (
+    ConsentPurpose,
+    ConsentRecord,
+    ConsentState,
+    ConsentText,
+    LedgerIsAppendOnly,
+)
 from wagtail_gdpr.models.files import PendingFileRemoval
+from wagtail_gdpr.models.notices import (
+    AbstractPrivacyNoticePage,
+    NoticeVersion,
+    PrivacyNoticeMixin,
+    PrivacyNoticePage,
+)
+from wagtail_gdpr.models.settings import GdprSettings
 
-__all__ = ["PendingFileRemoval"]
+__all__ = [
+    "AbstractPrivacyNoticePage",
+    "ConsentPurpose",
+    "ConsentRecord",
+    "ConsentState",
+    "ConsentText",
+    "GdprSettings",
+    "LedgerIsAppendOnly",
+    "NoticeVersion",
+    "PendingFileRemoval",
+    "PrivacyNoticeMixin",
+    "PrivacyNoticePage",
+]

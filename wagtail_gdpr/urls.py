@@ -1,0 +1,12 @@
+"""Member-facing URLs. Include them in your site: ``path("privacy/", include("wagtail_gdpr.urls"))``."""
+
+from django.urls import path
+
+from wagtail_gdpr.views import consent
+
+app_name = "wagtail_gdpr"
+
+urlpatterns = [
+    path("consent/", consent.consent_step, name="consent_step"),
+    path("consent/<slug:slug>/", consent.consent_block, name="consent_block"),
+]
