@@ -9,8 +9,10 @@ class WagtailGdprConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from wagtail_gdpr import checks  # noqa: F401  (registers the system checks)
-        from wagtail_gdpr import signal_handlers
+        from wagtail_gdpr import (
+            checks,  # noqa: F401  (registers the system checks)
+            signal_handlers,
+        )
         from wagtail_gdpr.registry import autodiscover
 
         signal_handlers.connect()

@@ -1,4 +1,4 @@
-"""Sends members who still have to acknowledge the notice or a required purpose to the consent step."""
+"""Sends members who must still acknowledge the notice or a required purpose to the consent step."""
 
 from urllib.parse import urlencode
 

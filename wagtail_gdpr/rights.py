@@ -53,7 +53,8 @@ RIGHTS = [
         "complaint",
         _("Complain"),
         _(
-            "You can complain to the supervisory authority if you think we handle your data wrongly."
+            "You can complain to the supervisory authority if you think we handle your data "
+            "wrongly."
         ),
         None,
     ),

@@ -1,4 +1,4 @@
-"""Member-facing URLs. Include them in your site: ``path("privacy/", include("wagtail_gdpr.urls"))``."""
+"""Member-facing URLs; include them: ``path("privacy/", include("wagtail_gdpr.urls"))``."""
 
 from django.urls import path
 

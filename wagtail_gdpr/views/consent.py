@@ -47,7 +47,8 @@ def _record_step(request, form, todo, live_version):
             if live_version is None or shown != (live_version.pk, live_version.text_sha256):
                 raise consent.StaleText(
                     _(
-                        "The privacy notice has changed since you opened this page. Please read it again."
+                        "The privacy notice has changed since you opened this page. "
+                        "Please read it again."
                     )
                 )
             consent.acknowledge_notice(
