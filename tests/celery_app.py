@@ -1,4 +1,4 @@
-"""The Celery app of the test suite; the worker fixture runs ``celery -A tests.celery_app worker``."""
+"""The Celery app of the test suite, run as ``celery -A tests.celery_app worker``."""
 
 from celery import Celery
 

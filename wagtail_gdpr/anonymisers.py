@@ -191,7 +191,13 @@ class IPAnonymiser(Anonymiser):
     field_types = (models.GenericIPAddressField, models.CharField)
 
     def anonymise(self, value, *, instance, field):
-        return truncate_ip(value)
+        truncated = truncate_ip(value)
+        if truncated is None and value and not field.null:
+            # Not an address at all: store the emptiest value the column accepts.
+            if isinstance(field, models.GenericIPAddressField):
+                return "0.0.0.0"  # noqa: S104 (a stored value, not an address to bind)
+            return ""
+        return truncated
 
 
 class FileAnonymiser(Anonymiser):

@@ -83,6 +83,8 @@ def check_undeclared_personal_data(app_configs=None, **kwargs):
             declaration = registry.get(model)
             accounted = _accounted_fields(declaration) if declaration else set()
             for field in model._meta.concrete_fields:
+                if field.model is not model:
+                    continue  # inherited through a parent table (e.g. Page.owner): checked there
                 if field.name in accounted or registry.exclusion_reason(model, field.name):
                     continue
                 kind = looks_personal(field)

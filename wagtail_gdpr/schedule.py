@@ -11,6 +11,16 @@ Sites that use cron instead run the management command named beside each entry.
 from celery.schedules import crontab
 
 BEAT_SCHEDULE = {
+    # (no command: the recovery is only needed where there is a broker)
+    "wagtail-gdpr-requeue-stuck-requests": {
+        "task": "wagtail_gdpr.requeue_stuck_requests",
+        "schedule": crontab(minute="*/5"),
+    },
+    # manage.py gdpr_purge_reports
+    "wagtail-gdpr-purge-expired-reports": {
+        "task": "wagtail_gdpr.purge_expired_reports",
+        "schedule": crontab(minute=7),
+    },
     # manage.py gdpr_remove_files
     "wagtail-gdpr-remove-pending-files": {
         "task": "wagtail_gdpr.remove_pending_files",

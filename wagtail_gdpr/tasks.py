@@ -16,3 +16,39 @@ def remove_stored_file(self, removal_id: int) -> str:
 @shared_task(name="wagtail_gdpr.remove_pending_files", acks_late=True)
 def remove_pending_files() -> dict[str, int]:
     return files.remove_pending_files()
+
+
+@shared_task(name="wagtail_gdpr.build_access_report", acks_late=True, reject_on_worker_lost=True)
+def build_access_report(request_id: int) -> str:
+    from wagtail_gdpr import reports
+
+    return reports.build_access_report(request_id)
+
+
+@shared_task(name="wagtail_gdpr.requeue_stuck_requests", acks_late=True)
+def requeue_stuck_requests() -> int:
+    from wagtail_gdpr import subject_requests
+
+    return subject_requests.requeue_stuck()
+
+
+@shared_task(name="wagtail_gdpr.purge_expired_reports", acks_late=True)
+def purge_expired_reports() -> int:
+    from wagtail_gdpr import reports
+
+    return reports.purge_expired()
+
+
+@shared_task(
+    bind=True,
+    name="wagtail_gdpr.send_request_email",
+    acks_late=True,
+    max_retries=8,
+)
+def send_request_email(self, request_id: int, name: str) -> bool:
+    from wagtail_gdpr import emails
+
+    try:
+        return emails.send_request_email(request_id, name)
+    except OSError as exc:  # SMTP and connection errors: try again later
+        raise self.retry(exc=exc, countdown=min(3600, 30 * 2**self.request.retries)) from exc

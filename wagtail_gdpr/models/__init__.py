@@ -1,3 +1,4 @@
+from wagtail_gdpr.models.activity import MemberActivity
 from wagtail_gdpr.models.consent import (
     ConsentPurpose,
     ConsentRecord,
@@ -12,9 +13,13 @@ from wagtail_gdpr.models.notices import (
     PrivacyNoticeMixin,
     PrivacyNoticePage,
 )
+from wagtail_gdpr.models.requests import AccessReport, DataSubjectRequest
 from wagtail_gdpr.models.settings import GdprSettings
 
 __all__ = [
+    "AccessReport",
+    "DataSubjectRequest",
+    "MemberActivity",
     "AbstractPrivacyNoticePage",
     "ConsentPurpose",
     "ConsentRecord",

@@ -1,4 +1,4 @@
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from wagtail_gdpr import inventory
@@ -17,6 +17,11 @@ class Command(BaseCommand):
         parser.add_argument("--output", "-o", help=_("Write to this file instead of stdout."))
 
     def handle(self, *args, format, output=None, **options):
+        if format not in inventory.FORMATS:
+            raise CommandError(
+                _("Unknown format %(format)r; choose one of: %(choices)s")
+                % {"format": format, "choices": ", ".join(sorted(inventory.FORMATS))}
+            )
         text = inventory.FORMATS[format](inventory.build_inventory())
         if output:
             with open(output, "w", encoding="utf-8", newline="") as fh:

@@ -1,0 +1,81 @@
+from django import forms
+from django.contrib.auth import get_user_model
+from django.contrib.auth.forms import UserCreationForm
+from django.utils.translation import gettext_lazy as _
+
+from .models import MemberProfile, SupportTicket
+
+User = get_user_model()
+
+
+def clean_unique_email(email, *, exclude_pk=None):
+    """One account per address: guest orders and form answers are matched to members by it."""
+    taken = User._default_manager.filter(email__iexact=email)
+    if exclude_pk is not None:
+        taken = taken.exclude(pk=exclude_pk)
+    if taken.exists():
+        raise forms.ValidationError(_("An account with this email address already exists."))
+    return email
+
+
+class SignupForm(UserCreationForm):
+    email = forms.EmailField(
+        label=_("Email address"), widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
+    first_name = forms.CharField(
+        label=_("First name"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
+    )
+    last_name = forms.CharField(
+        label=_("Last name"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
+    )
+
+    class Meta(UserCreationForm.Meta):
+        model = User
+        fields = ("username", "email", "first_name", "last_name")
+
+    def clean_email(self):
+        return clean_unique_email(self.cleaned_data["email"])
+
+
+class AccountForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ("first_name", "last_name", "email")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].required = True
+
+    def clean_email(self):
+        return clean_unique_email(self.cleaned_data["email"], exclude_pk=self.instance.pk)
+
+
+class ProfileForm(forms.ModelForm):
+    class Meta:
+        model = MemberProfile
+        # The date of birth is corrected through a request that staff check, not here.
+        fields = ("phone", "street_address", "postcode", "city")
+        # Autocomplete tokens let browsers and assistive technology fill the fields in.
+        widgets = {
+            "phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+            "street_address": forms.TextInput(attrs={"autocomplete": "street-address"}),
+            "postcode": forms.TextInput(attrs={"autocomplete": "postal-code"}),
+            "city": forms.TextInput(attrs={"autocomplete": "address-level2"}),
+        }
+
+
+class NewsletterForm(forms.Form):
+    subscribed = forms.BooleanField(
+        label=_("Send me the newsletter (about once a month). I can unsubscribe at any time."),
+        required=False,
+    )
+
+
+class SupportTicketForm(forms.ModelForm):
+    class Meta:
+        model = SupportTicket
+        fields = ("subject", "message")

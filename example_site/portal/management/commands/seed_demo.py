@@ -1,0 +1,351 @@
+"""Fill the example site with fictional members, orders, tickets and pages.
+
+Safe to run again: existing rows are kept, missing ones are added, and the demo logins are
+reset to their documented passwords. Dates are relative to today, so some orders are always
+past the seven-year bookkeeping period and one ticket is always past its two-year retention.
+"""
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+from wagtail.contrib.forms.models import FormSubmission
+from wagtail.models import Page, Site
+from wagtail.rich_text import RichText
+
+from example_site.home.models import FormField, FormPage, HomePage, StandardPage
+from example_site.portal.models import (
+    LoginEvent,
+    MemberProfile,
+    NewsletterSubscription,
+    Order,
+    OrderLine,
+    SupportTicket,
+)
+
+User = get_user_model()
+
+ADMIN = {"username": "admin", "password": "portal-demo-admin", "email": "admin@example.com"}
+
+# Phone numbers are from the range the Swedish regulator reserves for fiction (070-17406xx).
+MEMBERS = [
+    {
+        "username": "alice",
+        "password": "portal-demo-alice",
+        "email": "alice.andersson@example.com",
+        "first_name": "Alice",
+        "last_name": "Andersson",
+        "profile": {
+            "phone": "+46 70 174 06 21",
+            "street_address": "Storgatan 12",
+            "postcode": "753 20",
+            "city": "Uppsala",
+            "birth_date": date(1986, 4, 17),
+        },
+    },
+    {
+        "username": "bob",
+        "password": "portal-demo-bob",
+        "email": "bob.berg@example.org",
+        "first_name": "Bob",
+        "last_name": "Berg",
+        "profile": {
+            "phone": "+46 70 174 06 58",
+            "street_address": "Kungsvägen 3B",
+            "postcode": "411 05",
+            "city": "Göteborg",
+            "birth_date": date(1992, 11, 2),
+        },
+    },
+]
+
+# (reference, member or None for a guest order, age in days, lines)
+ORDERS = [
+    ("PO-10017", "alice", 8 * 365 + 40, [("Linen tea towel", 2, "89.00"), ("Teapot", 1, "349.00")]),
+    ("PO-10342", "alice", 7 * 365 + 95, [("Rain jacket", 1, "1299.00")]),
+    ("PO-11205", "alice", 330, [("Wool socks", 3, "119.00"), ("Beanie", 1, "249.00")]),
+    ("PO-11588", "alice", 21, [("Hiking map, Jämtland", 1, "189.00")]),
+    ("PO-11420", None, 120, [("Gift card", 1, "500.00")]),  # placed as a guest with Alice's address
+    ("PO-10890", "bob", 3 * 365 + 12, [("Bicycle lamp", 1, "399.00"), ("Bell", 1, "79.00")]),
+    ("PO-11601", "bob", 5, [("Thermos, 0.75 l", 1, "329.00")]),
+]
+
+# (member, subject, message, age in days when opened, days ago closed or None)
+TICKETS = [
+    (
+        "alice",
+        "Tracking link does not work",
+        "The tracking link in my shipping confirmation leads to an error page.",
+        3 * 365 + 14,
+        3 * 365,
+    ),
+    (
+        "alice",
+        "New delivery address",
+        "I am moving next month. Can you send my next order to my new address?",
+        2,
+        None,
+    ),
+    ("bob", "Copy of invoice", "Could I get a copy of the invoice for order PO-10890?", 9, None),
+]
+
+FIREFOX = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"
+SAFARI = (
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 "
+    "(KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1"
+)
+# (member, event, IP address, user agent, how long ago). The IP addresses are from the ranges
+# reserved for documentation; the first two events are past their twelve months of retention.
+LOGIN_EVENTS = [
+    ("alice", LoginEvent.Event.LOGIN, "203.0.113.77", FIREFOX, timedelta(days=400)),
+    ("alice", LoginEvent.Event.LOGOUT, "203.0.113.77", FIREFOX, timedelta(days=400, hours=-1)),
+    ("alice", LoginEvent.Event.FAILED, "198.51.100.23", SAFARI, timedelta(days=30, minutes=2)),
+    ("alice", LoginEvent.Event.LOGIN, "198.51.100.23", SAFARI, timedelta(days=30)),
+    ("alice", LoginEvent.Event.LOGIN, "2001:db8:85a3::8a2e:370:7334", FIREFOX, timedelta(days=2)),
+    ("bob", LoginEvent.Event.LOGIN, "192.0.2.44", FIREFOX, timedelta(days=9)),
+    ("bob", LoginEvent.Event.LOGOUT, "192.0.2.44", FIREFOX, timedelta(days=9, hours=-2)),
+]
+
+
+class Command(BaseCommand):
+    help = "Create the demo logins, members, orders, tickets and pages (safe to run again)."
+
+    def handle(self, *args, **options):
+        self.now = timezone.now()
+        with transaction.atomic():
+            admin = self.ensure_admin()
+            members = {spec["username"]: self.ensure_member(spec) for spec in MEMBERS}
+            orders_added = self.ensure_orders(members)
+            tickets_added = self.ensure_tickets(members)
+            events_added = self.ensure_login_events(members)
+            self.ensure_newsletter(members["alice"])
+            home, contact, submission_added = self.ensure_pages(members["alice"])
+
+        self.stdout.write(self.style.SUCCESS("Demo data is in place."))
+        self.stdout.write(
+            f"  Logins: {admin.username} / {ADMIN['password']} (staff), "
+            + ", ".join(f"{m['username']} / {m['password']}" for m in MEMBERS)
+        )
+        self.stdout.write(
+            f"  Orders: {Order.objects.count()} ({orders_added} new), "
+            f"support tickets: {SupportTicket.objects.count()} ({tickets_added} new), "
+            f"sign-in events: {LoginEvent.objects.count()} ({events_added} new)"
+        )
+        self.stdout.write(
+            f"  Pages: {home.title!r} is the site root; contact form at {contact.get_url()} "
+            f"({'1 new submission' if submission_added else 'submission already there'})"
+        )
+
+    # -- people --------------------------------------------------------------------------
+
+    def ensure_admin(self):
+        admin, _created = User.objects.get_or_create(
+            username=ADMIN["username"],
+            defaults={"email": ADMIN["email"], "is_staff": True, "is_superuser": True},
+        )
+        admin.is_staff = admin.is_superuser = admin.is_active = True
+        admin.set_password(ADMIN["password"])
+        admin.save()
+        return admin
+
+    def ensure_member(self, spec):
+        user, _created = User.objects.get_or_create(
+            username=spec["username"],
+            defaults={
+                "email": spec["email"],
+                "first_name": spec["first_name"],
+                "last_name": spec["last_name"],
+            },
+        )
+        user.is_active = True
+        user.set_password(spec["password"])
+        user.save()
+        MemberProfile.objects.get_or_create(user=user, defaults=spec["profile"])
+        return user
+
+    def ensure_newsletter(self, user):
+        subscribed_at = self.now - timedelta(days=200)
+        NewsletterSubscription.objects.get_or_create(
+            user=user,
+            defaults={
+                "email": user.email,
+                "subscribed_at": subscribed_at,
+                "consent_given_at": subscribed_at,
+            },
+        )
+
+    # -- records -------------------------------------------------------------------------
+
+    def ensure_orders(self, members):
+        added = 0
+        for reference, username, age_days, lines in ORDERS:
+            if Order.objects.filter(reference=reference).exists():
+                continue
+            customer = members.get(username)
+            # The guest order carries Alice's details, typed at checkout without signing in.
+            buyer = customer or members["alice"]
+            created_at = self.now - timedelta(days=age_days)
+            order = Order.objects.create(
+                reference=reference,
+                customer=customer,
+                email=buyer.email,
+                shipping_address=self.address_of(buyer),
+                total=sum(Decimal(price) * quantity for _name, quantity, price in lines),
+                created_at=created_at,
+            )
+            OrderLine.objects.bulk_create(
+                OrderLine(
+                    order=order,
+                    product_name=name,
+                    quantity=quantity,
+                    unit_price=Decimal(price),
+                    created_at=created_at,
+                )
+                for name, quantity, price in lines
+            )
+            added += 1
+        return added
+
+    def address_of(self, user):
+        profile = user.member_profile
+        return (
+            f"{user.get_full_name()}\n{profile.street_address}\n{profile.postcode} {profile.city}"
+        )
+
+    def ensure_tickets(self, members):
+        added = 0
+        for username, subject, message, opened_days, closed_days in TICKETS:
+            closed = closed_days is not None
+            _ticket, created = SupportTicket.objects.get_or_create(
+                owner=members[username],
+                subject=subject,
+                defaults={
+                    "message": message,
+                    "created_at": self.now - timedelta(days=opened_days),
+                    "status": SupportTicket.Status.CLOSED if closed else SupportTicket.Status.OPEN,
+                    "closed_at": self.now - timedelta(days=closed_days) if closed else None,
+                },
+            )
+            added += created
+        return added
+
+    def ensure_login_events(self, members):
+        added = 0
+        for username, event, ip_address, user_agent, age in LOGIN_EVENTS:
+            _event, created = LoginEvent.objects.get_or_create(
+                user=members[username],
+                event=event,
+                ip_address=ip_address,
+                user_agent=user_agent,
+                defaults={"created_at": self.now - age},
+            )
+            added += created
+        return added
+
+    # -- pages ---------------------------------------------------------------------------
+
+    def ensure_pages(self, alice):
+        root = Page.get_first_root_node()
+        # Wagtail's placeholder welcome page, from its initial migration.
+        placeholders = [
+            page
+            for page in root.get_children().filter(slug="home")
+            if page.specific_class is Page and page.is_leaf()
+        ]
+        for page in placeholders:
+            Page.objects.filter(pk=page.pk).update(slug=f"welcome-{page.pk}")
+        home = HomePage.objects.first() or self.create_home(root)
+
+        # Point the default site at the home page before the placeholder goes: deleting a
+        # site's root page would delete the site too.
+        site = Site.objects.filter(is_default_site=True).first()
+        if site is None:
+            site = Site(hostname="localhost", port=80, is_default_site=True)
+        site.root_page = home
+        site.site_name = "Example member portal"
+        site.save()
+        for page in placeholders:
+            Page.objects.get(pk=page.pk).delete()
+
+        if not StandardPage.objects.child_of(home).filter(slug="about").exists():
+            about = StandardPage(
+                title="About this portal",
+                slug="about",
+                show_in_menus=True,
+                body=[
+                    ("heading", "Your data, your account"),
+                    (
+                        "paragraph",
+                        RichText(
+                            "<p>Members of this fictional shop see their orders and support "
+                            "tickets here, and manage what we keep about them.</p>"
+                        ),
+                    ),
+                ],
+            )
+            home.add_child(instance=about)
+            about.save_revision().publish()
+
+        contact = FormPage.objects.child_of(home).filter(slug="contact").first()
+        if contact is None:
+            contact = FormPage(
+                title="Contact us",
+                slug="contact",
+                show_in_menus=True,
+                intro="<p>Questions about an order? Write to us.</p>",
+                thank_you_text="<p>Thank you. We answer within two working days.</p>",
+                to_address="support@example.com",
+                from_address="portal@example.com",
+                subject="Message from the contact form",
+                form_fields=[
+                    FormField(label="Name", field_type="singleline", required=True),
+                    FormField(label="Email", field_type="email", required=True),
+                    FormField(label="Message", field_type="multiline", required=True),
+                ],
+            )
+            home.add_child(instance=contact)
+            contact.save_revision().publish()
+
+        submission_added = False
+        if not FormSubmission.objects.filter(
+            page=contact, form_data__email__iexact=alice.email
+        ).exists():
+            submission = FormSubmission.objects.create(
+                page=contact,
+                form_data={
+                    "name": alice.get_full_name(),
+                    "email": alice.email,
+                    "message": "Do you ship to Åland? I would like to send a gift there.",
+                },
+            )
+            FormSubmission.objects.filter(pk=submission.pk).update(
+                submit_time=self.now - timedelta(days=45)
+            )
+            submission_added = True
+        return home, contact, submission_added
+
+    def create_home(self, root):
+        home = HomePage(
+            title="Welcome to the example member portal",
+            slug="home",
+            intro=(
+                "<p>Sign in to see your orders, ask us something, or manage the newsletter. "
+                "Everyone in this demo is fictional.</p>"
+            ),
+            body=[
+                ("heading", "What you can do here"),
+                (
+                    "paragraph",
+                    RichText(
+                        "<ul><li>Follow your orders</li><li>Open a support ticket</li>"
+                        "<li>Keep your contact details up to date</li></ul>"
+                    ),
+                ),
+            ],
+        )
+        root.add_child(instance=home)
+        home.save_revision().publish()
+        return home
