@@ -16,6 +16,7 @@ from wagtail.models import Page
 from tests.testapp.models import Order, OrderNote, Profile, Shop, Visit
 from wagtail_gdpr import builtin
 from wagtail_gdpr.builtin import FormSubmissionData, UserData
+from wagtail_gdpr.models import VerifiedEmail
 from wagtail_gdpr.registry import (
     ANONYMISE,
     CONTRACT,
@@ -50,8 +51,12 @@ def global_registry():
 
 
 @pytest.fixture
-def members(db):
-    """Alice and Bob with their own rows, plus rows that only look like Alice's."""
+def members(db, settings):
+    """Alice and Bob with their own rows, plus rows that only look like Alice's.
+
+    The site is taken to confirm addresses at sign-up, so account addresses count as verified.
+    """
+    settings.WAGTAIL_GDPR_TRUST_ACCOUNT_EMAIL = True
     alice = User.objects.create_user("alice", "alice@example.com", "pw")
     bob = User.objects.create_user("bob", "bob@example.com", "pw")
     rows = {
@@ -167,6 +172,18 @@ def test_account_email_counts_as_verified(members):
     alice, _bob, _rows = members
     alice.email = "  Alice@Example.com "
     assert verified_emails(alice) == {"alice@example.com"}
+
+
+def test_by_default_only_confirmed_addresses_count(members, settings):
+    """Secure by default: an address typed at sign-up proves nothing until it is confirmed."""
+    alice, _bob, rows = members
+    del settings.WAGTAIL_GDPR_TRUST_ACCOUNT_EMAIL
+    assert verified_emails(alice) == set()
+    assert pks(Order, alice) == {rows["alice_order"].pk}
+
+    VerifiedEmail.objects.create(user=alice, email="alice@example.com")
+    assert verified_emails(alice) == {"alice@example.com"}
+    assert pks(Order, alice) == {rows["alice_order"].pk, rows["alice_guest_order"].pk}
 
 
 def test_untrusted_account_email_does_not_count(members, settings):

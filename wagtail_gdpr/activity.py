@@ -1,14 +1,24 @@
 """Recording what members do in the portal (their activity log)."""
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 
+from wagtail_gdpr.anonymisers import truncate_ip
 from wagtail_gdpr.models import MemberActivity
+
+
+def request_facts(request) -> dict:
+    """IP address (truncated unless ``WAGTAIL_GDPR_TRUNCATE_IP`` is False) and user agent."""
+    if request is None:
+        return {"ip_address": None, "user_agent": ""}
+    ip = request.META.get("REMOTE_ADDR") or None
+    if ip and getattr(settings, "WAGTAIL_GDPR_TRUNCATE_IP", True):
+        ip = truncate_ip(ip)
+    return {"ip_address": ip, "user_agent": request.META.get("HTTP_USER_AGENT", "")[:512]}
 
 
 def record(user, kind: str, *, detail: str = "", request=None) -> MemberActivity | None:
     """Append one line to the member's activity log; ``detail`` must hold no personal data."""
-    from wagtail_gdpr.consent import request_facts
-
     if user is None or not getattr(user, "pk", None):
         return None
     return MemberActivity.objects.create(

@@ -15,6 +15,7 @@ from wagtail_gdpr.registry import (
     CONTRACT,
     DELETE,
     LEGAL_OBLIGATION,
+    LEGITIMATE_INTERESTS,
     SELF,
     Field,
     PersonalData,
@@ -138,3 +139,91 @@ class ConsentStateData(PersonalData):
     }
     on_erasure = DELETE
     label = _("Your current consent choices")
+
+
+class MemberActivityData(PersonalData):
+    subject = "user"
+    purpose = _("Keeping your account safe and showing you what happened in it")
+    lawful_basis = LEGITIMATE_INTERESTS
+    categories = [_("Account activity"), _("Network address"), _("Browser")]
+    source = _("Recorded while you used the site.")
+    fields = {
+        "kind": Field(label=_("What")),
+        "detail": Field(label=_("Details")),
+        "ip_address": Field(anonymiser="ip", label=_("Network address")),
+        "user_agent": Field(anonymiser="text", label=_("Browser")),
+        "created_at": Field(label=_("When")),
+    }
+    on_erasure = DELETE
+    retention = Retention(
+        months=12,
+        from_field="created_at",
+        reason=_("Security logs are only useful for a year"),
+        then=DELETE,
+    )
+    label = _("Your activity")
+
+
+class VerifiedEmailData(PersonalData):
+    subject = "user"
+    purpose = _("Knowing which email addresses are yours, so we find all your data")
+    lawful_basis = CONTRACT
+    categories = [_("Contact details")]
+    source = _("You confirmed the address through a link we emailed you.")
+    fields = {
+        "email": Field(anonymiser="email", label=_("Email address")),
+        "verified_at": Field(label=_("Confirmed")),
+    }
+    on_erasure = DELETE
+    label = _("Your confirmed email addresses")
+
+
+class DataSubjectRequestData(PersonalData):
+    """Requests are kept, minimised, after erasure: the proof that they were honoured."""
+
+    subject = "member"
+    email_field = "contact_email"
+    purpose = _("Answering your privacy requests and proving that we did")
+    lawful_basis = LEGAL_OBLIGATION
+    categories = [_("Your privacy requests")]
+    source = _("You made the request.")
+    fields = {
+        "kind": Field(label=_("Request")),
+        "status": Field(label=_("Status")),
+        "contact_email": Field(anonymiser="email", label=_("Email address")),
+        "received_at": Field(label=_("Received")),
+        "due_at": Field(label=_("Answer due")),
+        "completed_at": Field(label=_("Completed")),
+        "extension_reason": Field(anonymiser="text", label=_("Reason for more time")),
+        "refusal_reason": Field(anonymiser="text", label=_("Reason for refusal")),
+    }
+    on_erasure = ANONYMISE
+    retained_by_law = _(
+        "We must be able to show that we answered your requests (GDPR Art. 5(2)); the record "
+        "is kept without your name or address."
+    )
+    retention = Retention(
+        years=3,
+        from_field="received_at",
+        reason=_("The general limitation period for claims"),
+        then=DELETE,
+    )
+    label = _("Your privacy requests")
+
+
+class AccessReportData(PersonalData):
+    subject = "request__member"
+    purpose = _("Giving you a copy of your data")
+    lawful_basis = LEGAL_OBLIGATION
+    categories = [_("Copies of your data")]
+    source = _("Made when you asked for a copy.")
+    fields = {
+        "file": Field(anonymiser="file", label=_("File")),
+        "size": Field(label=_("Size in bytes")),
+        "sha256": Field(label=_("Fingerprint (SHA-256)")),
+        "created_at": Field(label=_("Made")),
+        "expires_at": Field(label=_("Available until")),
+        "downloads": Field(label=_("Downloads")),
+    }
+    on_erasure = ANONYMISE
+    label = _("Copies of your data")

@@ -9,12 +9,17 @@ from __future__ import annotations
 import hashlib
 from functools import partial
 
-from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from wagtail_gdpr.anonymisers import truncate_ip
-from wagtail_gdpr.models import ConsentPurpose, ConsentRecord, ConsentState, ConsentText
+from wagtail_gdpr import activity
+from wagtail_gdpr.models import (
+    ConsentPurpose,
+    ConsentRecord,
+    ConsentState,
+    ConsentText,
+    MemberActivity,
+)
 from wagtail_gdpr.signals import consent_changed
 
 _CACHE_ATTR = "_wagtail_gdpr_consents"
@@ -49,16 +54,6 @@ def remember_text(text: str) -> str:
     digest = text_sha256(text)
     ConsentText.objects.get_or_create(sha256=digest, defaults={"text": text})
     return digest
-
-
-def request_facts(request) -> dict:
-    """IP address (truncated unless ``WAGTAIL_GDPR_TRUNCATE_IP`` is False) and user agent."""
-    if request is None:
-        return {"ip_address": None, "user_agent": ""}
-    ip = request.META.get("REMOTE_ADDR") or None
-    if ip and getattr(settings, "WAGTAIL_GDPR_TRUNCATE_IP", True):
-        ip = truncate_ip(ip)
-    return {"ip_address": ip, "user_agent": request.META.get("HTTP_USER_AGENT", "")[:512]}
 
 
 def get_purpose(slug: str) -> ConsentPurpose:
@@ -101,12 +96,18 @@ def _record(user, purpose, action, *, version, shown_sha256, source, request, pa
             text_sha256=remember_text(purpose.text),
             source=source,
             source_page=page,
-            **request_facts(request),
+            **activity.request_facts(request),
         )
         ConsentState.objects.update_or_create(
             user=user,
             purpose=purpose,
             defaults={"given": given, "purpose_version": purpose.version, "record": record},
+        )
+        activity.record(
+            user,
+            MemberActivity.CONSENT,
+            detail=f"{purpose.slug}: {action}",
+            request=request,
         )
         transaction.on_commit(
             partial(
@@ -187,7 +188,7 @@ def acknowledge_notice(user, notice_version, *, source: str, request=None) -> Co
         action=ConsentRecord.ACKNOWLEDGED,
         text_sha256=notice_version.text_sha256,
         source=source,
-        **request_facts(request),
+        **activity.request_facts(request),
     )
 
 

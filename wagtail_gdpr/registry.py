@@ -414,12 +414,18 @@ exclude = registry.exclude
 def verified_emails(user) -> set[str]:
     """Addresses known to be the member's, lower-cased.
 
-    The account's own address counts unless ``WAGTAIL_GDPR_TRUST_ACCOUNT_EMAIL`` is False; each
-    ``wagtail_gdpr_verified_emails`` hook (``fn(user) -> iterable``) may add more, such as the
-    verified addresses of an e-mail confirmation app.
+    These are the addresses the member confirmed through the privacy centre, plus whatever each
+    ``wagtail_gdpr_verified_emails`` hook (``fn(user) -> iterable``) returns, such as the
+    verified addresses of an e-mail confirmation app. The account's own address counts only
+    when ``WAGTAIL_GDPR_TRUST_ACCOUNT_EMAIL`` is True: set it only if sign-up confirms it, or
+    anybody could sign up with someone else's address and see their guest data.
     """
-    emails: set[str] = set()
-    if getattr(settings, "WAGTAIL_GDPR_TRUST_ACCOUNT_EMAIL", True):
+    from wagtail_gdpr.models import VerifiedEmail
+
+    emails: set[str] = set(
+        VerifiedEmail.objects.filter(user_id=user.pk).values_list("email", flat=True)
+    )
+    if getattr(settings, "WAGTAIL_GDPR_TRUST_ACCOUNT_EMAIL", False):
         account_email = getattr(user, user.get_email_field_name(), "")
         if account_email:
             emails.add(account_email)
@@ -452,6 +458,10 @@ BUILTIN_DECLARATIONS = {
     "wagtailforms.FormSubmission": "wagtail_gdpr.builtin.FormSubmissionData",
     "wagtail_gdpr.ConsentRecord": "wagtail_gdpr.builtin.ConsentRecordData",
     "wagtail_gdpr.ConsentState": "wagtail_gdpr.builtin.ConsentStateData",
+    "wagtail_gdpr.MemberActivity": "wagtail_gdpr.builtin.MemberActivityData",
+    "wagtail_gdpr.VerifiedEmail": "wagtail_gdpr.builtin.VerifiedEmailData",
+    "wagtail_gdpr.DataSubjectRequest": "wagtail_gdpr.builtin.DataSubjectRequestData",
+    "wagtail_gdpr.AccessReport": "wagtail_gdpr.builtin.AccessReportData",
 }
 
 

@@ -1,10 +1,11 @@
 """Keeps notice versions and the gate's cache in step with what editors publish and change."""
 
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.db.models.signals import post_delete, post_save
 from wagtail.signals import page_published
 
-from wagtail_gdpr import gate, notices
-from wagtail_gdpr.models import ConsentPurpose, GdprSettings, PrivacyNoticeMixin
+from wagtail_gdpr import activity, gate, notices
+from wagtail_gdpr.models import ConsentPurpose, GdprSettings, MemberActivity, PrivacyNoticeMixin
 
 
 def record_notice_publication(sender, instance, revision=None, **kwargs):
@@ -16,7 +17,22 @@ def invalidate_gate(sender, **kwargs):
     gate.invalidate()
 
 
+def record_login(sender, request, user, **kwargs):
+    activity.record(user, MemberActivity.LOGIN, request=request)
+
+
+def record_logout(sender, request, user, **kwargs):
+    activity.record(user, MemberActivity.LOGOUT, request=request)
+
+
+def record_failed_login(sender, credentials, request=None, **kwargs):
+    activity.record_failed_login(credentials, request=request)
+
+
 def connect():
+    user_logged_in.connect(record_login, dispatch_uid="wagtail_gdpr_login")
+    user_logged_out.connect(record_logout, dispatch_uid="wagtail_gdpr_logout")
+    user_login_failed.connect(record_failed_login, dispatch_uid="wagtail_gdpr_login_failed")
     page_published.connect(record_notice_publication, dispatch_uid="wagtail_gdpr_notice_published")
     for model in (ConsentPurpose, GdprSettings):
         post_save.connect(

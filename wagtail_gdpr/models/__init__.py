@@ -1,4 +1,4 @@
-from wagtail_gdpr.models.activity import MemberActivity
+from wagtail_gdpr.models.activity import MemberActivity, VerifiedEmail
 from wagtail_gdpr.models.consent import (
     ConsentPurpose,
     ConsentRecord,
@@ -13,10 +13,19 @@ from wagtail_gdpr.models.notices import (
     PrivacyNoticeMixin,
     PrivacyNoticePage,
 )
+from wagtail_gdpr.models.privacy_centre import (
+    AbstractPrivacyCentrePage,
+    PrivacyCentreMixin,
+    PrivacyCentrePage,
+)
 from wagtail_gdpr.models.requests import AccessReport, DataSubjectRequest
 from wagtail_gdpr.models.settings import GdprSettings
 
 __all__ = [
+    "AbstractPrivacyCentrePage",
+    "PrivacyCentreMixin",
+    "PrivacyCentrePage",
+    "VerifiedEmail",
     "AccessReport",
     "DataSubjectRequest",
     "MemberActivity",

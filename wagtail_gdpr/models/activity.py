@@ -44,3 +44,26 @@ class MemberActivity(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} #{self.pk}"
+
+
+class VerifiedEmail(models.Model):
+    """An address the member proved they control: data kept under it is theirs too."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("member"),
+        on_delete=models.CASCADE,
+        related_name="gdpr_verified_emails",
+    )
+    email = models.EmailField(_("email address"))
+    verified_at = models.DateTimeField(_("confirmed"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("confirmed email address")
+        verbose_name_plural = _("confirmed email addresses")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "email"], name="gdpr_verified_email_once")
+        ]
+
+    def __str__(self):
+        return str(_("Confirmed address #%(pk)s")) % {"pk": self.pk}

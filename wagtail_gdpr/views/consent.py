@@ -139,6 +139,11 @@ def consent_block(request, slug):
             request, _("The form was incomplete. Nothing was recorded."), status=400, back_url=back
         )
     data = form.cleaned_data
+    source = (
+        ConsentRecord.SOURCE_PRIVACY_CENTRE
+        if request.POST.get("source") == ConsentRecord.SOURCE_PRIVACY_CENTRE
+        else ConsentRecord.SOURCE_BLOCK
+    )
     page = Page.objects.filter(pk=data["page_id"]).first() if data["page_id"] else None
     try:
         if data["action"] == "give":
@@ -147,14 +152,12 @@ def consent_block(request, slug):
                 purpose,
                 version=data["version"],
                 shown_sha256=data["text_sha256"] or None,
-                source=ConsentRecord.SOURCE_BLOCK,
+                source=source,
                 request=request,
                 page=page,
             )
         else:
-            consent.withdraw(
-                request.user, purpose, source=ConsentRecord.SOURCE_BLOCK, request=request, page=page
-            )
+            consent.withdraw(request.user, purpose, source=source, request=request, page=page)
     except consent.ConsentError as exc:
         return message_page(request, exc.message, status=409, back_url=back)
     return HttpResponseRedirect(f"{back}#consent-{purpose.slug}", status=303)
