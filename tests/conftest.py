@@ -39,8 +39,9 @@ def pytest_runtest_setup(item):
 class WorkerProcess:
     """A ``celery worker`` subprocess consuming the test queue against the test database."""
 
-    def __init__(self, database_name: str):
+    def __init__(self, database_name: str, email_dir: str):
         self.database_name = database_name
+        self.email_dir = email_dir
         self.log_path = REPO_ROOT / "test-artifacts" / "celery-worker.log"
         self.process = None
 
@@ -54,6 +55,7 @@ class WorkerProcess:
             "DJANGO_SETTINGS_MODULE": "tests.settings",
             "WAGTAIL_GDPR_TEST_DATABASE_NAME": self.database_name,
             "WAGTAIL_GDPR_TEST_MEDIA_ROOT": settings.MEDIA_ROOT,
+            "WAGTAIL_GDPR_TEST_EMAIL_DIR": self.email_dir,
             "PYTHONPATH": str(REPO_ROOT),
         }
         self.log = open(self.log_path, "ab")  # noqa: SIM115 (closed in stop())
@@ -86,6 +88,16 @@ class WorkerProcess:
         """SIGKILL, as an out-of-memory killer or a lost machine would."""
         self.process.kill()
         self.process.wait(timeout=30)
+        self.log.close()
+
+    def emails(self) -> list[str]:
+        """The messages the worker sent, as raw text, oldest first."""
+        paths = sorted(Path(self.email_dir).glob("*.log"), key=lambda p: p.stat().st_mtime)
+        return [p.read_text() for p in paths]
+
+    def ensure_running(self):
+        if self.process is None or self.process.poll() is not None:
+            self.start()
 
     def stop(self):
         if self.process and self.process.poll() is None:
@@ -98,11 +110,13 @@ class WorkerProcess:
 
 
 @pytest.fixture(scope="session")
-def celery_worker_process(django_db_setup, django_db_blocker):
+def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory):
     """One real worker for the session, sharing the test database through the file or server."""
     from django.db import connection
 
-    worker = WorkerProcess(connection.settings_dict["NAME"])
+    worker = WorkerProcess(
+        connection.settings_dict["NAME"], str(tmp_path_factory.mktemp("worker-mail"))
+    )
     worker.start()
     yield worker
     worker.stop()
@@ -113,6 +127,7 @@ def worker(celery_worker_process, settings):
     """Send tasks to the real worker instead of running them in-process."""
     from tests.celery_app import app
 
+    celery_worker_process.ensure_running()
     app.conf.task_always_eager = False
     yield celery_worker_process
     app.conf.task_always_eager = True

@@ -89,8 +89,14 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = os.environ.get("WAGTAIL_GDPR_TEST_MEDIA_ROOT") or tempfile.mkdtemp(
     prefix="wagtail-gdpr-media-"
 )
+# Access reports: private, beside (never under) MEDIA_ROOT, shared with the worker process.
+WAGTAIL_GDPR_PRIVATE_ROOT = MEDIA_ROOT.rstrip("/") + "-private"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# The worker process writes mail to files the tests can read.
+if os.environ.get("WAGTAIL_GDPR_TEST_EMAIL_DIR"):
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = os.environ["WAGTAIL_GDPR_TEST_EMAIL_DIR"]
 
 WAGTAIL_SITE_NAME = "wagtail-gdpr tests"
 WAGTAILADMIN_BASE_URL = "http://testserver"
