@@ -12,8 +12,6 @@ from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
 
-from wagtail_gdpr.schedule import BEAT_SCHEDULE
-
 SITE_DIR = Path(__file__).resolve().parent
 
 DEBUG = os.environ.get("DJANGO_DEBUG", "1").lower() not in {"0", "false", "no", "off", ""}
@@ -31,6 +29,7 @@ INSTALLED_APPS = [
     "wagtail_gdpr",
     "wagtail_modeladmin",
     "wagtail.contrib.forms",
+    "wagtail.contrib.routable_page",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
     "wagtail.embeds",
@@ -59,6 +58,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Sends members who must still acknowledge the privacy notice or a purpose needed for the
+    # service to the consent step first; after AuthenticationMiddleware, which it reads.
+    "wagtail_gdpr.middleware.ConsentGateMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -133,7 +135,7 @@ if CELERY_BROKER_URL:
 else:
     CELERY_TASK_ALWAYS_EAGER = True
     CELERY_TASK_EAGER_PROPAGATES = True
-CELERY_BEAT_SCHEDULE = {**BEAT_SCHEDULE}
+# The add-on's periodic tasks are merged into the beat schedule in celery.py when REDIS_URL is set.
 
 WAGTAIL_SITE_NAME = "Example member portal"
 WAGTAILADMIN_BASE_URL = "http://127.0.0.1:8000"
@@ -141,8 +143,18 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "txt", "xlsx"]
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
-# wagtail-gdpr finds guest orders and form submissions through the member's account address.
-# Sign-up here does not confirm that address; a production portal should confirm it first, or
-# set WAGTAIL_GDPR_TRUST_ACCOUNT_EMAIL = False and add confirmed addresses through the
-# ``wagtail_gdpr_verified_emails`` hook.
-WAGTAIL_GDPR_TRUST_ACCOUNT_EMAIL = True
+# wagtail-gdpr. Member pages of the add-on (consent step, privacy centre, privacy notice) extend
+# the site's own base template, which defines the ``title`` and ``content`` blocks.
+WAGTAIL_GDPR_BASE_TEMPLATE = "base.html"
+# Access reports (copies of a member's data) are written here, never under MEDIA_ROOT: they are
+# only served through the privacy centre, to their owner, until they expire.
+WAGTAIL_GDPR_PRIVATE_ROOT = SITE_DIR / "private"
+# Pages the consent step never blocks. The portal's auth views are namespaced, so the add-on's
+# defaults ("logout", "login", ...) do not match them: a member can always log out instead.
+WAGTAIL_GDPR_GATE_EXEMPT_URL_NAMES = ("portal:logout", "portal:login")
+# The consent step links to the full privacy notice; members must be able to read it before they
+# acknowledge it. The path is the notice page that seed_demo creates.
+WAGTAIL_GDPR_GATE_EXEMPT_PATHS = ("/privacy-notice/",)
+# Guest orders and form answers are found through addresses the member confirmed in the privacy
+# centre ("My data" → confirm your address): sign-up here does not check the account address, so
+# the add-on's secure default (WAGTAIL_GDPR_TRUST_ACCOUNT_EMAIL = False) is kept.

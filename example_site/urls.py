@@ -10,6 +10,9 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("account/", include("example_site.portal.urls")),
+    # wagtail-gdpr's own member URLs: the consent step at login and the consent blocks' form.
+    # The privacy centre is a page in the tree (slug "privacy-centre"), not under this prefix.
+    path("privacy/", include("wagtail_gdpr.urls")),
 ]
 
 if settings.DEBUG:

@@ -68,3 +68,27 @@ def send_after_commit(request_id: int, name: str):
                              type(send_exc).__name__)  # fmt: skip
 
     transaction.on_commit(partial(enqueue))
+
+
+def send_receipt(address: str, receipt: dict, language: str | None, attempts: int = 3) -> bool:
+    """The erasure receipt, to an address that exists nowhere else any more.
+
+    Tried a few times in place: once this process forgets the address it cannot be sent at all.
+    """
+    import time
+
+    if not address:
+        return False
+    context = {"receipt": receipt, "site_name": getattr(settings, "WAGTAIL_SITE_NAME", "")}
+    subject, text, html = render_message("erasure_receipt", context, language)
+    for attempt in range(1, attempts + 1):
+        try:
+            message = EmailMultiAlternatives(subject, text, to=[address])
+            message.attach_alternative(html, "text/html")
+            message.send()
+            return True
+        except OSError as exc:
+            logger.warning("Erasure receipt attempt %s failed (%s).", attempt, type(exc).__name__)
+            time.sleep(2**attempt)
+    logger.error("The erasure receipt could not be sent.")
+    return False

@@ -33,10 +33,14 @@ class Requirements:
     material_number: int | None = None
     #: (purpose id, version) of each active purpose needed for the service.
     purposes: tuple[tuple[int, int], ...] = field(default_factory=tuple)
+    #: Where the notice is read; never gated.
+    notice_path: str = ""
 
     @property
     def fingerprint(self) -> str:
-        return hashlib.sha256(repr(self).encode()).hexdigest()[:32]
+        """Changes with what must be acknowledged, not with where the notice lives."""
+        key = (self.notice_page_id, self.material_number, self.purposes)
+        return hashlib.sha256(repr(key).encode()).hexdigest()[:32]
 
     @property
     def empty(self) -> bool:
@@ -69,10 +73,15 @@ def compute_requirements(site) -> Requirements:
         .order_by("pk")
         .values_list("pk", "version")
     )
+    notice_path = ""
+    if page_id:
+        notice_page = gdpr_settings.notice_page
+        notice_path = (notice_page.get_url() or "") if notice_page.live else ""
     return Requirements(
         notice_page_id=page_id,
         material_number=material.number if material else None,
         purposes=purposes,
+        notice_path=notice_path if notice_path.startswith("/") and notice_path != "/" else "",
     )
 
 

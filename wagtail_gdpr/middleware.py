@@ -3,14 +3,18 @@
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.contrib.auth.views import LoginView, LogoutView, PasswordResetView
 from django.http import HttpResponseRedirect
 from django.urls import NoReverseMatch, reverse
+from django.utils.deprecation import MiddlewareMixin
 from wagtail.models import Site
 
 from wagtail_gdpr import gate
 
-#: URL names that are never gated, besides the admin, static and media files and the add-on's own.
+#: URL names (in any namespace) that are never gated.
 DEFAULT_EXEMPT_URL_NAMES = ("logout", "login", "password_reset", "password_change")
+#: Views that are never gated, wherever they are mounted.
+EXEMPT_VIEW_CLASSES = (LoginView, LogoutView, PasswordResetView)
 
 
 def _reverse_or_none(name):
@@ -20,12 +24,15 @@ def _reverse_or_none(name):
         return None
 
 
-class ConsentGateMiddleware:
-    """Place it after ``AuthenticationMiddleware``."""
+class ConsentGateMiddleware(MiddlewareMixin):
+    """Place it after ``AuthenticationMiddleware``.
 
-    def __init__(self, get_response):
-        self.get_response = get_response
-        self._exempt_prefixes = None
+    Never gated: anonymous visitors, staff, the Wagtail admin, static and media files, the
+    consent step, the privacy notice itself, login and logout (by URL name in any namespace, or
+    by view class), and ``WAGTAIL_GDPR_GATE_EXEMPT_PATHS`` / ``..._EXEMPT_URL_NAMES``.
+    """
+
+    _exempt_prefixes = None
 
     def exempt_prefixes(self) -> tuple[str, ...]:
         if self._exempt_prefixes is None:
@@ -34,26 +41,32 @@ class ConsentGateMiddleware:
                 _reverse_or_none("wagtail_gdpr:consent_step"),
                 settings.STATIC_URL,
                 settings.MEDIA_URL,
+                *getattr(settings, "WAGTAIL_GDPR_GATE_EXEMPT_PATHS", ()),
             ]
-            names = getattr(
-                settings, "WAGTAIL_GDPR_GATE_EXEMPT_URL_NAMES", DEFAULT_EXEMPT_URL_NAMES
-            )
-            prefixes += [_reverse_or_none(name) for name in names]
-            prefixes += list(getattr(settings, "WAGTAIL_GDPR_GATE_EXEMPT_PATHS", ()))
             self._exempt_prefixes = tuple(p for p in prefixes if p and p != "/")
         return self._exempt_prefixes
 
-    def should_gate(self, request) -> bool:
+    def exempt_view(self, request, view_func) -> bool:
+        match = request.resolver_match
+        names = getattr(settings, "WAGTAIL_GDPR_GATE_EXEMPT_URL_NAMES", DEFAULT_EXEMPT_URL_NAMES)
+        if match is not None and (match.url_name in names or match.view_name in names):
+            return True
+        view_class = getattr(view_func, "view_class", None)
+        return isinstance(view_class, type) and issubclass(view_class, EXEMPT_VIEW_CLASSES)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated or user.is_staff:
-            return False
-        if request.path.startswith(self.exempt_prefixes()):
-            return False
+            return None
+        if request.path.startswith(self.exempt_prefixes()) or self.exempt_view(request, view_func):
+            return None
         site = Site.find_for_request(request)
-        return site is not None and gate.must_stop(request, site)
-
-    def __call__(self, request):
-        if self.should_gate(request):
-            query = urlencode({"next": request.get_full_path()})
-            return HttpResponseRedirect(f"{reverse('wagtail_gdpr:consent_step')}?{query}")
-        return self.get_response(request)
+        if site is None:
+            return None
+        requirements = gate.requirements_for_site(site)
+        if requirements.notice_path and request.path.startswith(requirements.notice_path):
+            return None  # members must be able to read what they are asked to acknowledge
+        if not gate.must_stop(request, site):
+            return None
+        query = urlencode({"next": request.get_full_path()})
+        return HttpResponseRedirect(f"{reverse('wagtail_gdpr:consent_step')}?{query}")

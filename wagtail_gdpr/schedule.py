@@ -11,7 +11,12 @@ Sites that use cron instead run the management command named beside each entry.
 from celery.schedules import crontab
 
 BEAT_SCHEDULE = {
-    # (no command: the recovery is only needed where there is a broker)
+    # manage.py gdpr_retention
+    "wagtail-gdpr-retention": {
+        "task": "wagtail_gdpr.run_retention",
+        "schedule": crontab(minute=30, hour=3),
+    },
+    # manage.py gdpr_requeue_requests
     "wagtail-gdpr-requeue-stuck-requests": {
         "task": "wagtail_gdpr.requeue_stuck_requests",
         "schedule": crontab(minute="*/5"),

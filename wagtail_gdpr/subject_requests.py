@@ -92,7 +92,10 @@ def request_copy(user, *, request=None) -> DataSubjectRequest:
 def task_for(dsr: DataSubjectRequest):
     from wagtail_gdpr import tasks
 
-    return {DataSubjectRequest.ACCESS: tasks.build_access_report}[dsr.kind]
+    return {
+        DataSubjectRequest.ACCESS: tasks.build_access_report,
+        DataSubjectRequest.ERASURE: tasks.run_erasure,
+    }[dsr.kind]
 
 
 def enqueue(request_id: int) -> bool:
@@ -147,7 +150,8 @@ def requeue_stuck(now=None) -> int:
     """Re-enqueue requests that never reached a worker, or whose worker died. Returns the count."""
     now = now or timezone.now()
     stale = now - lease()
-    kinds = [DataSubjectRequest.ACCESS]
+    release_due_erasures(now)
+    kinds = [DataSubjectRequest.ACCESS, DataSubjectRequest.ERASURE]
     never_sent = Q(status=DataSubjectRequest.QUEUED) & (
         Q(enqueued_at__isnull=True) | Q(enqueued_at__lt=stale)
     )
@@ -158,3 +162,72 @@ def requeue_stuck(now=None) -> int:
         .values_list("pk", flat=True)
     )
     return sum(1 for pk in ids if enqueue(pk))
+
+
+def request_erasure(user, *, request=None, now=None) -> DataSubjectRequest:
+    """The member confirmed (after re-authenticating) that their data should be erased.
+
+    With a grace period (site setting) the request waits, cancellable, until it is due;
+    otherwise it is handed to a worker as soon as it is committed.
+    """
+    from wagtail.models import Site
+
+    now = now or timezone.now()
+    site = (
+        getattr(request, "_wagtail_site", None) or Site.objects.filter(is_default_site=True).first()
+    )
+    grace_days = GdprSettings.for_site(site).erasure_grace_days if site else 0
+    with transaction.atomic():
+        get_user_model()._default_manager.select_for_update().filter(pk=user.pk).first()
+        if DataSubjectRequest.objects.filter(
+            member=user,
+            kind=DataSubjectRequest.ERASURE,
+            status__in=DataSubjectRequest.OPEN_STATUSES,
+        ).exists():
+            raise RequestRefused(_("You have already asked us to delete your data."))
+        execute_after = now + timedelta(days=grace_days)
+        dsr = DataSubjectRequest.objects.create(
+            kind=DataSubjectRequest.ERASURE,
+            status=DataSubjectRequest.SCHEDULED if grace_days else DataSubjectRequest.QUEUED,
+            member=user,
+            contact_email=getattr(user, user.get_email_field_name(), "") or "",
+            language=get_language() or settings.LANGUAGE_CODE,
+            received_at=now,
+            verified_at=now,  # the member re-entered their password
+            due_at=deadlines.due_date(now, _response_days(site)),
+            payload={"execute_after": execute_after.isoformat()},
+        )
+        activity.record(user, MemberActivity.REQUEST, detail=f"erasure #{dsr.pk}", request=request)
+        if not grace_days:
+            transaction.on_commit(partial(enqueue, dsr.pk))
+    return dsr
+
+
+def cancel_erasure(user, request_id: int) -> bool:
+    """Cancel an erasure that has not started; ``False`` when it is too late or not theirs."""
+    return bool(
+        DataSubjectRequest.objects.filter(
+            pk=request_id,
+            member=user,
+            kind=DataSubjectRequest.ERASURE,
+            status__in=(DataSubjectRequest.SCHEDULED, DataSubjectRequest.QUEUED),
+        ).update(status=DataSubjectRequest.CANCELLED, completed_at=timezone.now())
+    )
+
+
+def release_due_erasures(now=None) -> int:
+    """Scheduled erasures whose grace period is over go to the queue."""
+    now = now or timezone.now()
+    due = [
+        dsr.pk
+        for dsr in DataSubjectRequest.objects.filter(
+            kind=DataSubjectRequest.ERASURE, status=DataSubjectRequest.SCHEDULED
+        )
+        if dsr.payload.get("execute_after", "") <= now.isoformat()
+    ]
+    released = DataSubjectRequest.objects.filter(
+        pk__in=due, status=DataSubjectRequest.SCHEDULED
+    ).update(status=DataSubjectRequest.QUEUED)
+    for pk in due:
+        transaction.on_commit(partial(enqueue, pk))
+    return released

@@ -35,6 +35,7 @@ def live_summary(user, sample_rows: int = SAMPLE_ROWS) -> list[SummaryItem]:
         names = declaration.export_field_names()
         rows = list(
             declaration.rows_for(user, emails)
+            .order_by("-pk")
             .annotate(_gdpr_total=Window(Count("pk")))
             .values_list(*names, "_gdpr_total")[:sample_rows]
         )

@@ -52,3 +52,17 @@ def send_request_email(self, request_id: int, name: str) -> bool:
         return emails.send_request_email(request_id, name)
     except OSError as exc:  # SMTP and connection errors: try again later
         raise self.retry(exc=exc, countdown=min(3600, 30 * 2**self.request.retries)) from exc
+
+
+@shared_task(name="wagtail_gdpr.run_erasure", acks_late=True, reject_on_worker_lost=True)
+def run_erasure(request_id: int) -> str:
+    from wagtail_gdpr import erasure
+
+    return erasure.run_erasure_request(request_id)
+
+
+@shared_task(name="wagtail_gdpr.run_retention", acks_late=True)
+def run_retention() -> int:
+    from wagtail_gdpr import retention
+
+    return retention.sweep().pk

@@ -9,4 +9,4 @@ class PortalConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import signals  # noqa: F401  (records sign-ins, sign-outs and failed sign-ins)
+        from . import signals  # noqa: F401  (keeps the newsletter list in step with consent)

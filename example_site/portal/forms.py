@@ -69,10 +69,20 @@ class ProfileForm(forms.ModelForm):
 
 
 class NewsletterForm(forms.Form):
+    """The newsletter box on the account page: a consent to the ``newsletter`` purpose.
+
+    The version and SHA-256 of the text the member read travel with the answer, so that consent
+    to a text that changed in the meantime is refused instead of recorded against the new one.
+    """
+
     subscribed = forms.BooleanField(
-        label=_("Send me the newsletter (about once a month). I can unsubscribe at any time."),
+        label=_("Send me the newsletter"),
         required=False,
+        # The purpose's text, shown under the box, is what the member agrees to.
+        widget=forms.CheckboxInput(attrs={"aria-describedby": "newsletter-text"}),
     )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    text_sha256 = forms.CharField(widget=forms.HiddenInput, max_length=64)
 
 
 class SupportTicketForm(forms.ModelForm):

@@ -6,7 +6,6 @@ from wagtail_gdpr import registry
 from wagtail_gdpr.registry import Field, PersonalData, Retention
 
 from .models import (
-    LoginEvent,
     MemberProfile,
     NewsletterSubscription,
     Order,
@@ -129,35 +128,15 @@ class NewsletterSubscriptionData(PersonalData):
     purpose = _("Sending you our newsletter")
     lawful_basis = registry.CONSENT
     categories = [_("Contact details")]
-    source = _("You subscribed on your account page.")
+    source = _(
+        "You agreed to receive the newsletter: when you first logged in, on your account page, "
+        "on our privacy notice or in your privacy centre."
+    )
     fields = {
         "email": Field(anonymiser="email"),
         "subscribed_at": Field(),
         "consent_given_at": Field(),
     }
-    # Unsubscribing deletes the row too; nothing is kept once consent is withdrawn.
+    # Withdrawing consent deletes the row (portal.signals); the consent ledger keeps the proof.
     on_erasure = registry.DELETE
     label = _("Your newsletter subscription")
-
-
-@registry.register(LoginEvent)
-class LoginEventData(PersonalData):
-    subject = "user"
-    purpose = _("Keeping your account safe: spotting sign-ins that were not you")
-    lawful_basis = registry.LEGITIMATE_INTERESTS
-    categories = [_("Sign-in history"), _("IP address"), _("Browser")]
-    source = _("Recorded when you, or someone using your username, signed in or out.")
-    fields = {
-        "event": Field(),
-        "ip_address": Field(anonymiser="ip"),
-        "user_agent": Field(anonymiser="text"),
-        "created_at": Field(),
-    }
-    on_erasure = registry.DELETE
-    retention = Retention(
-        months=12,
-        from_field="created_at",
-        reason=_("A year of sign-in history is enough to investigate misuse of an account."),
-        then=registry.DELETE,
-    )
-    label = _("Your sign-in history")

@@ -111,11 +111,12 @@ class SupportTicket(models.Model):
 
 
 class NewsletterSubscription(models.Model):
-    """A member's newsletter subscription; it exists only while they agree to it.
+    """The newsletter's mailing list: one row per member who currently agrees to receive it.
 
-    The row itself is the record of consent: when the member ticked the box. Unsubscribing
-    deletes it. The add-on's consent ledger (which also keeps the text shown and each
-    withdrawal) will replace this once it exists; until then this is deliberately simple.
+    The consent itself (the text shown, its version, every change and where it was made) lives
+    in wagtail-gdpr's consent ledger, under the purpose ``newsletter``. This row follows it:
+    ``portal.signals`` creates it when the member agrees and deletes it when they withdraw, so
+    whatever sends the newsletter needs to read nothing else.
     """
 
     user = models.OneToOneField(
@@ -138,31 +139,3 @@ class NewsletterSubscription(models.Model):
 
     def __str__(self):
         return self.email
-
-
-class LoginEvent(models.Model):
-    """Sign-ins, sign-outs and failed sign-ins, so members and staff can spot account misuse."""
-
-    class Event(models.TextChoices):
-        LOGIN = "login", _("Signed in")
-        LOGOUT = "logout", _("Signed out")
-        FAILED = "failed", _("Failed sign-in")
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        related_name="login_events",
-        verbose_name=_("member"),
-    )
-    event = models.CharField(_("event"), max_length=10, choices=Event.choices)
-    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
-    user_agent = models.CharField(_("browser"), max_length=255, blank=True)
-    created_at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
-
-    class Meta:
-        ordering = ["-created_at"]
-        verbose_name = _("sign-in event")
-        verbose_name_plural = _("sign-in events")
-
-    def __str__(self):
-        return f"{self.get_event_display()} {self.created_at:%Y-%m-%d %H:%M}"

@@ -1,48 +1,72 @@
-"""Sign-in events for the member's own security history.
+"""Keeping the newsletter's mailing list in step with the member's consent.
 
-A failed sign-in is recorded only against an existing account; the typed password and any
-username that matches no account are never stored.
+This is the integrator pattern for anything that rests on consent: wagtail-gdpr's consent
+ledger decides, and the site follows it through the ``consent_changed`` signal (sent after the
+ledger line is committed), wherever the member gave or withdrew it: the consent step at login,
+a consent block on the privacy notice, the privacy centre or the account page.
+
+Sign-ins, sign-outs and failed sign-ins are recorded by wagtail-gdpr itself (``MemberActivity``).
 """
 
-from django.contrib.auth import get_user_model
-from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.db.models.signals import post_save
 from django.dispatch import receiver
+from django.utils import timezone
 
-from .models import LoginEvent
+from wagtail_gdpr import consent
+from wagtail_gdpr.models import ConsentPurpose, ConsentState
+from wagtail_gdpr.signals import consent_changed
 
-USER_AGENT_MAX = LoginEvent._meta.get_field("user_agent").max_length
+from .models import NewsletterSubscription
+
+#: The ``ConsentPurpose`` slug the newsletter rests on.
+NEWSLETTER = "newsletter"
 
 
-def record(user, event, request):
-    meta = getattr(request, "META", {}) if request is not None else {}
-    LoginEvent.objects.create(
+def subscribe(user, *, consent_given_at=None):
+    now = timezone.now()
+    subscription, _created = NewsletterSubscription.objects.update_or_create(
         user=user,
-        event=event,
-        # As the server saw it; behind a proxy, configure it to set REMOTE_ADDR.
-        ip_address=meta.get("REMOTE_ADDR") or None,
-        user_agent=meta.get("HTTP_USER_AGENT", "")[:USER_AGENT_MAX],
+        defaults={"email": user.email, "consent_given_at": consent_given_at or now},
+        create_defaults={
+            "email": user.email,
+            "subscribed_at": now,
+            "consent_given_at": consent_given_at or now,
+        },
     )
+    return subscription
 
 
-@receiver(user_logged_in, dispatch_uid="portal_login_event")
-def on_login(sender, request, user, **kwargs):
-    record(user, LoginEvent.Event.LOGIN, request)
+def unsubscribe(user):
+    NewsletterSubscription.objects.filter(user=user).delete()
 
 
-@receiver(user_logged_out, dispatch_uid="portal_logout_event")
-def on_logout(sender, request, user, **kwargs):
-    if user is not None and user.is_authenticated:
-        record(user, LoginEvent.Event.LOGOUT, request)
+def sync_newsletter(user):
+    """Make the member's subscription match their current consent (for repairs and seeding)."""
+    if consent.has_consent(user, NEWSLETTER):
+        if not NewsletterSubscription.objects.filter(user=user).exists():
+            subscribe(user)
+    else:
+        unsubscribe(user)
 
 
-@receiver(user_login_failed, dispatch_uid="portal_failed_login_event")
-def on_login_failed(sender, credentials, request=None, **kwargs):
-    User = get_user_model()
-    username = credentials.get(User.USERNAME_FIELD) or credentials.get("username")
-    if not username:
+@receiver(consent_changed, dispatch_uid="portal_newsletter_consent")
+def on_consent_changed(sender, user, purpose, given, record, **kwargs):
+    if purpose.slug != NEWSLETTER:
         return
-    try:
-        user = User._default_manager.get_by_natural_key(username)
-    except User.DoesNotExist:
+    if given:
+        subscribe(user, consent_given_at=record.created_at)
+    else:
+        unsubscribe(user)
+
+
+@receiver(post_save, sender=ConsentPurpose, dispatch_uid="portal_newsletter_purpose_changed")
+def on_purpose_changed(sender, instance, **kwargs):
+    """A new version of the text (or a retired purpose) means earlier consents no longer count."""
+    if instance.slug != NEWSLETTER:
         return
-    record(user, LoginEvent.Event.FAILED, request)
+    still_agreed = ConsentState.objects.filter(
+        purpose=instance, given=True, purpose_version=instance.version
+    )
+    if not instance.active:
+        still_agreed = still_agreed.none()
+    NewsletterSubscription.objects.exclude(user__in=still_agreed.values("user")).delete()

@@ -6,12 +6,15 @@ from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.db.models import Prefetch
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from wagtail_gdpr import consent
+from wagtail_gdpr.models import ConsentPurpose, ConsentRecord
+
 from .forms import AccountForm, NewsletterForm, ProfileForm, SignupForm, SupportTicketForm
 from .models import MemberProfile, NewsletterSubscription, Order, OrderLine, SupportTicket
+from .signals import NEWSLETTER
 
 
 def signup(request):
@@ -33,16 +36,31 @@ def _profile_of(user):
     return profile
 
 
+def _newsletter_purpose():
+    return ConsentPurpose.objects.filter(slug=NEWSLETTER, active=True).first()
+
+
 @login_required
 def account(request):
-    subscription = NewsletterSubscription.objects.filter(user=request.user).first()
+    purpose = _newsletter_purpose()
+    newsletter_form = None
+    if purpose is not None:
+        newsletter_form = NewsletterForm(
+            initial={
+                # The consent ledger decides; the subscription row only follows it.
+                "subscribed": consent.has_consent(request.user, NEWSLETTER),
+                "version": purpose.version,
+                "text_sha256": consent.text_sha256(purpose.text),
+            }
+        )
     context = {
         "profile": _profile_of(request.user),
         "orders": Order.objects.filter(customer=request.user)[:5],
         "order_count": Order.objects.filter(customer=request.user).count(),
         "tickets": SupportTicket.objects.filter(owner=request.user)[:5],
-        "subscription": subscription,
-        "newsletter_form": NewsletterForm(initial={"subscribed": subscription is not None}),
+        "newsletter_purpose": purpose,
+        "subscription": NewsletterSubscription.objects.filter(user=request.user).first(),
+        "newsletter_form": newsletter_form,
     }
     return render(request, "portal/account.html", context)
 
@@ -69,19 +87,35 @@ def edit_profile(request):
 @login_required
 @require_POST
 def newsletter(request):
+    """Give or withdraw consent to the newsletter through wagtail-gdpr's consent service.
+
+    The subscription itself is created or deleted by ``portal.signals`` when the consent changes.
+    """
+    purpose = _newsletter_purpose()
     form = NewsletterForm(request.POST)
-    if form.is_valid() and form.cleaned_data["subscribed"]:
-        now = timezone.now()
-        _subscription, created = NewsletterSubscription.objects.get_or_create(
-            user=request.user,
-            defaults={"email": request.user.email, "subscribed_at": now, "consent_given_at": now},
-        )
-        if created:
-            messages.success(request, _("You are now subscribed to the newsletter."))
-    else:
-        deleted, _details = NewsletterSubscription.objects.filter(user=request.user).delete()
-        if deleted:
-            messages.success(request, _("You have been unsubscribed from the newsletter."))
+    if purpose is None or not form.is_valid():
+        messages.error(request, _("Your newsletter choice could not be saved. Please try again."))
+        return redirect("portal:account")
+    try:
+        if form.cleaned_data["subscribed"]:
+            changed = consent.give(
+                request.user,
+                purpose,
+                version=form.cleaned_data["version"],
+                shown_sha256=form.cleaned_data["text_sha256"],
+                source=ConsentRecord.SOURCE_PRIVACY_CENTRE,
+                request=request,
+            )
+            if changed:
+                messages.success(request, _("You are now subscribed to the newsletter."))
+        elif consent.has_consent(request.user, NEWSLETTER):
+            changed = consent.withdraw(
+                request.user, purpose, source=ConsentRecord.SOURCE_PRIVACY_CENTRE, request=request
+            )
+            if changed:
+                messages.success(request, _("You have been unsubscribed from the newsletter."))
+    except consent.ConsentError as exc:
+        messages.error(request, exc.message)
     return redirect("portal:account")
 
 

@@ -4,7 +4,9 @@ from django.utils.translation import gettext_lazy as _
 from wagtail_modeladmin.helpers import PermissionHelper
 from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup, modeladmin_register
 
-from .models import LoginEvent, MemberProfile, NewsletterSubscription, Order, SupportTicket
+from wagtail_gdpr.models import MemberActivity
+
+from .models import MemberProfile, NewsletterSubscription, Order, SupportTicket
 
 
 class RecordsOnlyPermissionHelper(PermissionHelper):
@@ -52,17 +54,19 @@ class NewsletterSubscriptionAdmin(ModelAdmin):
     menu_icon = "mail"
     list_display = ("email", "user", "consent_given_at")
     search_fields = ("email", "user__username")
-    # Only the member can subscribe: the row is their consent.
+    # Only the member's consent creates a row (portal.signals); staff cannot subscribe anybody.
     permission_helper_class = RecordsOnlyPermissionHelper
     inspect_view_enabled = True
 
 
-class LoginEventAdmin(ModelAdmin):
-    model = LoginEvent
-    menu_label = _("Sign-in events")
+class MemberActivityAdmin(ModelAdmin):
+    """wagtail-gdpr's activity log (logins, failed logins, downloads...), to spot account misuse."""
+
+    model = MemberActivity
+    menu_label = _("Member activity")
     menu_icon = "key"
-    list_display = ("created_at", "user", "event", "ip_address")
-    list_filter = ("event",)
+    list_display = ("created_at", "user", "kind", "detail", "ip_address")
+    list_filter = ("kind",)
     search_fields = ("user__username", "ip_address")
     permission_helper_class = RecordsOnlyPermissionHelper
     inspect_view_enabled = True
@@ -78,5 +82,5 @@ class MembersGroup(ModelAdminGroup):
         SupportTicketAdmin,
         MemberProfileAdmin,
         NewsletterSubscriptionAdmin,
-        LoginEventAdmin,
+        MemberActivityAdmin,
     )

@@ -7,6 +7,7 @@ from wagtail_gdpr.models.consent import (
     LedgerIsAppendOnly,
 )
 from wagtail_gdpr.models.files import PendingFileRemoval
+from wagtail_gdpr.models.holds import LegalHold
 from wagtail_gdpr.models.notices import (
     AbstractPrivacyNoticePage,
     NoticeVersion,
@@ -19,9 +20,12 @@ from wagtail_gdpr.models.privacy_centre import (
     PrivacyCentrePage,
 )
 from wagtail_gdpr.models.requests import AccessReport, DataSubjectRequest
+from wagtail_gdpr.models.retention import RetentionRun
 from wagtail_gdpr.models.settings import GdprSettings
 
 __all__ = [
+    "LegalHold",
+    "RetentionRun",
     "AbstractPrivacyCentrePage",
     "PrivacyCentreMixin",
     "PrivacyCentrePage",

@@ -81,6 +81,27 @@ class PrivacyCentreMixin(RoutablePageMixin):
 
         return downloads.download_report(request, request_id)
 
+    @path("correct/")
+    @members_only
+    def correct(self, request):
+        from wagtail_gdpr.views import rectification
+
+        return rectification.correct(request, self)
+
+    @path("erase/")
+    @members_only
+    def erase(self, request):
+        from wagtail_gdpr.views import erasure
+
+        return erasure.erase(request, self)
+
+    @path("erase/<int:request_id>/")
+    @members_only
+    def erasure_status(self, request, request_id):
+        from wagtail_gdpr.views import erasure
+
+        return erasure.erasure_status(request, self, request_id)
+
     @path("verify-email/")
     @members_only
     def verify_email(self, request):

@@ -86,6 +86,7 @@ def consent_step(request):
     kwargs = {"required_purposes": required, "optional_purposes": optional}
     form = ConsentStepForm(initial=_initial(live_version, required + optional), **kwargs)
     status = 200
+    refusal = ""
 
     if request.method == "POST":
         posted = ConsentStepForm(request.POST, **kwargs)
@@ -93,13 +94,21 @@ def consent_step(request):
             try:
                 _record_step(request, posted, todo, live_version)
             except consent.ConsentError as exc:
-                form.add_error(None, exc.message)  # the fresh texts, with the reason
+                refusal = exc.message  # shown above the fresh texts
                 status = 409
             else:
                 gate.remember_passed(request, requirements)
                 return HttpResponseRedirect(next_url)
         else:
-            form = posted
+            # Shown above a fresh form: hidden values the member cannot fix are not kept.
+            errors = posted.non_field_errors()
+            refusal = (
+                errors[0]
+                if errors
+                else _(
+                    "The form was incomplete or altered. Nothing was recorded; please try again."
+                )
+            )
             status = 400
 
     return render(
@@ -107,6 +116,7 @@ def consent_step(request):
         "wagtail_gdpr/consent_step.html",
         {
             "form": form,
+            "refusal": refusal,
             "next": next_url,
             "notice_page": notice_page,
             "notice_changed": todo.notice,

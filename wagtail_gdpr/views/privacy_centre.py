@@ -21,9 +21,11 @@ NAVIGATION = [
     ("", _("Overview")),
     ("data/", _("My data")),
     ("copy/", _("Get a copy")),
+    ("correct/", _("Correct my data")),
     ("consents/", _("My consents")),
     ("activity/", _("My activity")),
     ("requests/", _("My requests")),
+    ("erase/", _("Delete my data")),
 ]
 
 

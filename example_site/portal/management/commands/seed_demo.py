@@ -1,12 +1,17 @@
-"""Fill the example site with fictional members, orders, tickets and pages.
+"""Fill the example site with fictional members, orders, tickets, pages and privacy setup.
 
 Safe to run again: existing rows are kept, missing ones are added, and the demo logins are
 reset to their documented passwords. Dates are relative to today, so some orders are always
 past the seven-year bookkeeping period and one ticket is always past its two-year retention.
+
+The privacy side: consent purposes, a published privacy notice, a privacy centre and the site's
+privacy settings. Alice has acknowledged the notice and the terms and agreed to the newsletter,
+so she goes straight in; Bob has not, so his first login shows the consent step.
 """
 
 from datetime import date, timedelta
 from decimal import Decimal
+from types import SimpleNamespace
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
@@ -18,12 +23,23 @@ from wagtail.rich_text import RichText
 
 from example_site.home.models import FormField, FormPage, HomePage, StandardPage
 from example_site.portal.models import (
-    LoginEvent,
     MemberProfile,
     NewsletterSubscription,
     Order,
     OrderLine,
     SupportTicket,
+)
+from example_site.portal.signals import NEWSLETTER, sync_newsletter
+from wagtail_gdpr import activity, consent, notices
+from wagtail_gdpr.models import (
+    ConsentPurpose,
+    ConsentRecord,
+    ConsentState,
+    GdprSettings,
+    MemberActivity,
+    PrivacyCentrePage,
+    PrivacyNoticePage,
+    VerifiedEmail,
 )
 
 User = get_user_model()
@@ -97,17 +113,70 @@ SAFARI = (
     "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 "
     "(KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1"
 )
-# (member, event, IP address, user agent, how long ago). The IP addresses are from the ranges
-# reserved for documentation; the first two events are past their twelve months of retention.
-LOGIN_EVENTS = [
-    ("alice", LoginEvent.Event.LOGIN, "203.0.113.77", FIREFOX, timedelta(days=400)),
-    ("alice", LoginEvent.Event.LOGOUT, "203.0.113.77", FIREFOX, timedelta(days=400, hours=-1)),
-    ("alice", LoginEvent.Event.FAILED, "198.51.100.23", SAFARI, timedelta(days=30, minutes=2)),
-    ("alice", LoginEvent.Event.LOGIN, "198.51.100.23", SAFARI, timedelta(days=30)),
-    ("alice", LoginEvent.Event.LOGIN, "2001:db8:85a3::8a2e:370:7334", FIREFOX, timedelta(days=2)),
-    ("bob", LoginEvent.Event.LOGIN, "192.0.2.44", FIREFOX, timedelta(days=9)),
-    ("bob", LoginEvent.Event.LOGOUT, "192.0.2.44", FIREFOX, timedelta(days=9, hours=-2)),
+# (member, what, IP address, user agent, how long ago): wagtail-gdpr's activity log, which it
+# fills itself at every login, logout and failed login. The IP addresses are from the ranges
+# reserved for documentation and are stored shortened, as the add-on stores them; the first two
+# entries are past their twelve months of retention.
+ACTIVITY = [
+    ("alice", MemberActivity.LOGIN, "203.0.113.77", FIREFOX, timedelta(days=400)),
+    ("alice", MemberActivity.LOGOUT, "203.0.113.77", FIREFOX, timedelta(days=400, hours=-1)),
+    ("alice", MemberActivity.LOGIN_FAILED, "198.51.100.23", SAFARI, timedelta(days=30, minutes=2)),
+    ("alice", MemberActivity.LOGIN, "198.51.100.23", SAFARI, timedelta(days=30)),
+    ("alice", MemberActivity.LOGIN, "2001:db8:85a3::8a2e:370:7334", FIREFOX, timedelta(days=2)),
+    ("bob", MemberActivity.LOGIN_FAILED, "192.0.2.44", FIREFOX, timedelta(days=9, minutes=1)),
+    ("bob", MemberActivity.LOGIN, "192.0.2.44", FIREFOX, timedelta(days=9)),
+    ("bob", MemberActivity.LOGOUT, "192.0.2.44", FIREFOX, timedelta(days=9, hours=-2)),
 ]
+
+# (slug, name, needed for the service, text members read before they agree)
+PURPOSES = [
+    (
+        "terms",
+        "Terms of service",
+        True,
+        "To run your account we store your name, email address, delivery address and orders, "
+        "and use them to deliver and bill what you buy and to answer your questions. This is "
+        "part of our agreement with you; you cannot use the portal without it. The privacy "
+        "notice explains what we store, why and for how long.",
+    ),
+    (
+        NEWSLETTER,
+        "Newsletter",
+        False,
+        "Send me the newsletter by email, about once a month: new products, offers and tips "
+        "for the outdoors. We use your email address and first name for it and nothing else. "
+        "You can unsubscribe at any time, from your account page, your privacy centre or the "
+        "link in every newsletter.",
+    ),
+    (
+        "product-research",
+        "Product research",
+        False,
+        "Invite me, at most four times a year, to short surveys and interviews about our "
+        "products. We use your email address and what you have ordered to choose which "
+        "questions to ask you. Answering is always up to you; you can withdraw at any time.",
+    ),
+]
+
+NOTICE_SUMMARY = (
+    "We store what we need to run your account and deliver your orders: your name, contact "
+    "details, orders and support tickets. We keep orders for seven years because the "
+    "bookkeeping law says so; everything else goes when it is no longer needed. The "
+    "newsletter and product research are up to you. In your privacy centre you can see "
+    "your data, download a copy and change your choices."
+)
+
+GDPR_SETTINGS = {
+    "controller_name": "Example Portal AB",
+    "controller_contact": (
+        "Example Portal AB (org. nr 556000-0000)\nStorgatan 1\n753 20 Uppsala\nSweden\n"
+        "privacy@example.com · +46 18 000 00 00"
+    ),
+    "dpo_name": "Dana Dataskydd",
+    "dpo_email": "dpo@example.com",
+    "authority_name": "Integritetsskyddsmyndigheten (IMY)",
+    "authority_url": "https://www.imy.se",
+}
 
 
 class Command(BaseCommand):
@@ -120,9 +189,12 @@ class Command(BaseCommand):
             members = {spec["username"]: self.ensure_member(spec) for spec in MEMBERS}
             orders_added = self.ensure_orders(members)
             tickets_added = self.ensure_tickets(members)
-            events_added = self.ensure_login_events(members)
-            self.ensure_newsletter(members["alice"])
+            activity_added = self.ensure_activity(members)
             home, contact, submission_added = self.ensure_pages(members["alice"])
+            purposes = self.ensure_purposes()
+            notice, centre = self.ensure_privacy_pages(home, purposes[NEWSLETTER])
+            self.ensure_gdpr_settings(notice, centre)
+            self.ensure_alice_privacy(members["alice"], notice)
 
         self.stdout.write(self.style.SUCCESS("Demo data is in place."))
         self.stdout.write(
@@ -132,11 +204,17 @@ class Command(BaseCommand):
         self.stdout.write(
             f"  Orders: {Order.objects.count()} ({orders_added} new), "
             f"support tickets: {SupportTicket.objects.count()} ({tickets_added} new), "
-            f"sign-in events: {LoginEvent.objects.count()} ({events_added} new)"
+            f"activity log entries: {MemberActivity.objects.count()} ({activity_added} new)"
         )
         self.stdout.write(
             f"  Pages: {home.title!r} is the site root; contact form at {contact.get_url()} "
             f"({'1 new submission' if submission_added else 'submission already there'})"
+        )
+        self.stdout.write(
+            f"  Privacy: notice at {notice.get_url()}, privacy centre at {centre.get_url()}; "
+            f"purposes: {', '.join(purposes)}, newsletter subscribers: "
+            f"{NewsletterSubscription.objects.count()}. Alice has passed the consent step; "
+            "Bob sees it at his first login."
         )
 
     # -- people --------------------------------------------------------------------------
@@ -165,17 +243,6 @@ class Command(BaseCommand):
         user.save()
         MemberProfile.objects.get_or_create(user=user, defaults=spec["profile"])
         return user
-
-    def ensure_newsletter(self, user):
-        subscribed_at = self.now - timedelta(days=200)
-        NewsletterSubscription.objects.get_or_create(
-            user=user,
-            defaults={
-                "email": user.email,
-                "subscribed_at": subscribed_at,
-                "consent_given_at": subscribed_at,
-            },
-        )
 
     # -- records -------------------------------------------------------------------------
 
@@ -232,17 +299,20 @@ class Command(BaseCommand):
             added += created
         return added
 
-    def ensure_login_events(self, members):
+    def ensure_activity(self, members):
         added = 0
-        for username, event, ip_address, user_agent, age in LOGIN_EVENTS:
-            _event, created = LoginEvent.objects.get_or_create(
-                user=members[username],
-                event=event,
-                ip_address=ip_address,
-                user_agent=user_agent,
-                defaults={"created_at": self.now - age},
+        for username, kind, ip_address, user_agent, age in ACTIVITY:
+            # What the add-on itself would store for a request from this address and browser.
+            facts = activity.request_facts(
+                SimpleNamespace(META={"REMOTE_ADDR": ip_address, "HTTP_USER_AGENT": user_agent})
             )
-            added += created
+            user = members[username]
+            if MemberActivity.objects.filter(user=user, kind=kind, **facts).exists():
+                continue
+            entry = MemberActivity.objects.create(user=user, kind=kind, **facts)
+            # created_at is set on creation; move it back to when it happened.
+            MemberActivity.objects.filter(pk=entry.pk).update(created_at=self.now - age)
+            added += 1
         return added
 
     # -- pages ---------------------------------------------------------------------------
@@ -349,3 +419,96 @@ class Command(BaseCommand):
         root.add_child(instance=home)
         home.save_revision().publish()
         return home
+
+    # -- privacy -------------------------------------------------------------------------
+
+    def ensure_purposes(self):
+        purposes = {}
+        for slug, name, required, text in PURPOSES:
+            # Kept as editors left them: a changed text is a new version, decided in the admin.
+            purposes[slug], _created = ConsentPurpose.objects.get_or_create(
+                slug=slug, defaults={"name": name, "required": required, "text": text}
+            )
+        return purposes
+
+    def ensure_privacy_pages(self, home, newsletter):
+        # Not "privacy": /privacy/ is where wagtail-gdpr's own URLs (the consent step) live.
+        notice = PrivacyNoticePage.objects.child_of(home).filter(slug="privacy-notice").first()
+        if notice is None:
+            notice = PrivacyNoticePage(
+                title="Privacy notice",
+                slug="privacy-notice",
+                show_in_menus=True,
+                summary=NOTICE_SUMMARY,
+                body=[
+                    ("heading", "Who we are"),
+                    (
+                        "paragraph",
+                        RichText(
+                            "<p>Example Portal AB runs this member portal and is responsible "
+                            "for the personal data in it. We use it to run your account, "
+                            "deliver your orders and answer your questions, and, only if you "
+                            "want, to send you our newsletter.</p>"
+                        ),
+                    ),
+                    (
+                        "data_inventory",
+                        {
+                            "heading": "What we store about you",
+                            "intro": "This list is read from the portal's own code, so it "
+                            "always matches what we actually store.",
+                            "show_fields": True,
+                        },
+                    ),
+                    ("rights", {"heading": "Your rights", "intro": ""}),
+                    ("consent", {"purpose": newsletter, "heading": "Our newsletter"}),
+                    ("contact", {"heading": "Who to contact"}),
+                ],
+            )
+            home.add_child(instance=notice)
+            # Publishing creates the notice's first version (always material) through a signal.
+            notice.save_revision().publish()
+
+        centre = PrivacyCentrePage.objects.child_of(home).filter(slug="privacy-centre").first()
+        if centre is None:
+            centre = PrivacyCentrePage(
+                title="Privacy centre",
+                slug="privacy-centre",
+                intro="<p>See what we store about you, get a copy of it and change what you "
+                "have agreed to.</p>",
+            )
+            home.add_child(instance=centre)
+            centre.save_revision().publish()
+        return notice, centre
+
+    def ensure_gdpr_settings(self, notice, centre):
+        site = Site.objects.get(is_default_site=True)
+        gdpr_settings = GdprSettings.for_site(site)
+        for name, value in GDPR_SETTINGS.items():
+            if not getattr(gdpr_settings, name):
+                setattr(gdpr_settings, name, value)
+        gdpr_settings.notice_page = gdpr_settings.notice_page or notice
+        gdpr_settings.privacy_centre_page = gdpr_settings.privacy_centre_page or centre
+        gdpr_settings.save()
+
+    def ensure_alice_privacy(self, alice, notice):
+        """Alice passed the consent step once: she acknowledged the notice and the terms and
+        agreed to the newsletter. She also confirmed her address, so her guest order is hers."""
+        version = notices.live_version(notice.pk)
+        acknowledged = ConsentRecord.objects.filter(
+            user=alice,
+            purpose__isnull=True,
+            notice_version=version,
+            action=ConsentRecord.ACKNOWLEDGED,
+        )
+        if version is not None and not acknowledged.exists():
+            consent.acknowledge_notice(alice, version, source=ConsentRecord.SOURCE_GATE)
+        # Returns None, recording nothing, when she has already acknowledged this version.
+        consent.give(alice, "terms", source=ConsentRecord.SOURCE_GATE)
+        # Only her first answer is seeded: if she withdrew since, running the seed again must
+        # not put words in her mouth.
+        if not ConsentState.objects.filter(user=alice, purpose__slug=NEWSLETTER).exists():
+            consent.give(alice, NEWSLETTER, source=ConsentRecord.SOURCE_GATE)
+        # consent_changed (which subscribes her) is sent after commit; make sure either way.
+        sync_newsletter(alice)
+        VerifiedEmail.objects.get_or_create(user=alice, email=alice.email.lower())
