@@ -24,7 +24,7 @@ from functools import partial
 from django.conf import settings
 from django.core.files import File
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import transaction
+from django.db import models, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.html import escape
@@ -57,6 +57,22 @@ class ReportSection:
     rows: Iterable
     facts: dict = field(default_factory=dict)
     count: int | None = None
+    #: (column index, function) turning values into text JSON and CSV share, e.g. ISO dates.
+    converters: list = field(default_factory=list)
+
+
+def _to_text(value):
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
+
+
+def column_converters(model, names) -> list:
+    """Dates, times and decimals become text once, instead of once per output format."""
+    converters = []
+    for index, name in enumerate(names):
+        model_field = model._meta.get_field(name)
+        if isinstance(model_field, models.DateField | models.TimeField | models.DecimalField):
+            converters.append((index, _to_text))
+    return converters
 
 
 def html_row_limit() -> int:
@@ -77,6 +93,7 @@ def declared_sections(user) -> list[ReportSection]:
                 rows=queryset.values_list(*names).iterator(chunk_size=CHUNK_SIZE),
                 facts=inventory.describe(declaration),
                 count=queryset.count(),
+                converters=column_converters(declaration.model, names),
             )
         )
     return sections
@@ -117,7 +134,10 @@ class ReportWriter:
         self.workdir = workdir
         self.on_progress = on_progress
         self.manifest: list[dict] = []
-        self.encoder = DjangoJSONEncoder(ensure_ascii=False, separators=(",", ":"))
+        # The C encoder; Django's handles what converters left (values from hook sections).
+        self.encoder = json.JSONEncoder(
+            ensure_ascii=False, separators=(",", ":"), default=DjangoJSONEncoder().default
+        )
         self.generated_at = timezone.now()
 
     # -- entries -----------------------------------------------------------------------------
@@ -169,8 +189,12 @@ class ReportWriter:
                     data_json.write(self._json_section_start(section))
                     first = True
                     limit = html_row_limit()
+                    converters = section.converters
                     for row in section.rows:
                         row = list(row)
+                        for index, convert in converters:
+                            if row[index] is not None:
+                                row[index] = convert(row[index])
                         writer.writerow(row)
                         data_json.write(("" if first else ",") + self.encoder.encode(row))
                         first = False
