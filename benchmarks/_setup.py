@@ -22,7 +22,8 @@ def throwaway_database():
     """A database of its own, so a benchmark never touches the test suite's."""
     connection.settings_dict.setdefault("TEST", {})
     if connection.vendor != "sqlite":
-        connection.settings_dict["TEST"]["NAME"] = "wagtail_gdpr_bench"
+        script = Path(sys.argv[0]).stem or "bench"
+        connection.settings_dict["TEST"]["NAME"] = f"wagtail_gdpr_bench_{script}"
     name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
     try:
         yield name

@@ -10,28 +10,21 @@ from celery import Celery
 from django.contrib.auth import get_user_model
 from django.test import Client
 from django.utils import timezone
-from wagtail.models import Site
 
+from tests.access_helpers import add_privacy_centre
 from tests.conftest import wait_for
 from tests.testapp.gdpr import OrderData
 from tests.testapp.models import Order, Shop
 from tests.testapp.wagtail_hooks import SLOW_REPORT_MARKER
 from wagtail_gdpr import tasks
-from wagtail_gdpr.models import AccessReport, DataSubjectRequest, GdprSettings, PrivacyCentrePage
+from wagtail_gdpr.models import AccessReport, DataSubjectRequest
 
-pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
 def centre():
-    site = Site.objects.get(is_default_site=True)
-    page = site.root_page.add_child(
-        instance=PrivacyCentrePage(title="Privacy centre", slug="privacy-centre")
-    )
-    settings_ = GdprSettings.for_site(site)
-    settings_.privacy_centre_page = page
-    settings_.save()
-    return page
+    return add_privacy_centre()
 
 
 def member(username, **orders):

@@ -13,7 +13,7 @@ from tests.testapp.signals import SLOW_ERASURE_MARKER
 from wagtail_gdpr import erasure_log, subject_requests, tasks
 from wagtail_gdpr.models import DataSubjectRequest
 
-pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
 
 def status_of(dsr):

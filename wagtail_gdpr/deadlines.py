@@ -2,6 +2,8 @@
 
 from datetime import datetime, timedelta
 
+from django.utils import timezone
+
 from wagtail_gdpr.periods import shift_months
 
 
@@ -10,6 +12,7 @@ def due_date(received_at: datetime, response_days: int | None = None) -> datetim
 
     Site settings hold ``response_days``; 30 (the default) means "one calendar month".
     """
+    local = timezone.localtime(received_at) if timezone.is_aware(received_at) else received_at
     if response_days in (None, 30):
-        return shift_months(received_at, 1)
-    return received_at + timedelta(days=response_days)
+        return shift_months(local, 1)  # the calendar as the site's members live it
+    return local + timedelta(days=response_days)

@@ -4,6 +4,7 @@ The link carries the member's id and a hash of the address, signed and valid for
 address appears in the URL, and a link stops working once the account's address changes.
 """
 
+import base64
 import hashlib
 from datetime import timedelta
 
@@ -34,7 +35,17 @@ def _address_hash(address: str) -> str:
 
 
 def make_token(user) -> str:
-    return signing.dumps({"u": user.pk, "e": _address_hash(_address(user))}, salt=SALT)
+    """Signed, then base64url-encoded: page routes accept only letters, digits, - and _."""
+    signed = signing.dumps({"u": user.pk, "e": _address_hash(_address(user))}, salt=SALT)
+    return base64.urlsafe_b64encode(signed.encode()).decode().rstrip("=")
+
+
+def _unwrap(token: str) -> str:
+    padded = token + "=" * (-len(token) % 4)
+    try:
+        return base64.urlsafe_b64decode(padded.encode()).decode()
+    except (ValueError, UnicodeDecodeError):
+        raise signing.BadSignature("malformed") from None
 
 
 def send_verification(user, confirm_url_for) -> bool:
@@ -61,7 +72,7 @@ def send_verification(user, confirm_url_for) -> bool:
 
 def confirm(user, token: str) -> VerifiedEmail:
     try:
-        data = signing.loads(token, salt=SALT, max_age=MAX_AGE)
+        data = signing.loads(_unwrap(token), salt=SALT, max_age=MAX_AGE)
     except signing.SignatureExpired:
         raise VerificationFailed(_("This link has expired. Ask for a new one.")) from None
     except signing.BadSignature:

@@ -224,15 +224,18 @@ def build_plan(user, now=None, *, _groups: list | None = None) -> ErasurePlan:
 
 def queue_files(declaration: PersonalData, pks: list):
     """Stored files of rows about to be deleted or anonymised go too (after commit)."""
+    for chunk in chunks(pks):
+        queue_files_of(declaration, declaration.model._base_manager.filter(pk__in=chunk))
+
+
+def queue_files_of(declaration: PersonalData, rows):
     for name in declaration.fields:
         model_field = declaration.model._meta.get_field(name)
         if not isinstance(model_field, models.FileField):
             continue
-        for chunk in chunks(pks):
-            rows = declaration.model._base_manager.filter(pk__in=chunk).exclude(**{name: ""})
-            for file_name in rows.values_list(name, flat=True):
-                if file_name:
-                    queue_file_removal(model_field, file_name)
+        for file_name in rows.exclude(**{name: ""}).values_list(name, flat=True):
+            if file_name:
+                queue_file_removal(model_field, file_name)
 
 
 CHUNK = 5000
@@ -244,29 +247,32 @@ def chunks(pks: list, size: int = CHUNK):
 
 
 def anonymise_rows(declaration: PersonalData, pks: list):
-    """Anonymise the rows ``pks``: set-based where the anonymiser has an expression, else by
-    distinct value. Applying it twice gives the same result (replay relies on that)."""
-    model_fields = {name: declaration.model._meta.get_field(name) for name in declaration.fields}
+    """Anonymise the rows ``pks``. Applying it twice gives the same result (replay relies on it)."""
     for chunk in chunks(pks):
-        rows = declaration.model._base_manager.filter(pk__in=chunk)
-        updates = {}
-        for name, model_field in model_fields.items():
-            anonymiser = declaration.anonymiser_for(name)
-            if anonymiser is None:
-                continue
-            if isinstance(model_field, models.FileField):
-                updates[name] = models.Value("")  # the files were queued for removal
-                continue
-            expression = anonymiser.expression(model_field)
-            if expression is not None:
-                updates[name] = expression
-                continue
-            for value in rows.values_list(name, flat=True).distinct():
-                replacement = anonymiser.anonymise(value, instance=None, field=model_field)
-                if replacement != value:
-                    rows.filter(**{name: value}).update(**{name: replacement})
-        if updates:
-            rows.update(**updates)
+        anonymise_queryset(declaration, declaration.model._base_manager.filter(pk__in=chunk))
+
+
+def anonymise_queryset(declaration: PersonalData, rows):
+    """Set-based where the anonymiser has an expression, by distinct value otherwise."""
+    updates = {}
+    for name in declaration.fields:
+        anonymiser = declaration.anonymiser_for(name)
+        if anonymiser is None:
+            continue
+        model_field = declaration.model._meta.get_field(name)
+        if isinstance(model_field, models.FileField):
+            updates[name] = models.Value("")  # the files were queued for removal
+            continue
+        expression = anonymiser.expression(model_field)
+        if expression is not None:
+            updates[name] = expression
+            continue
+        for value in rows.values_list(name, flat=True).distinct():
+            replacement = anonymiser.anonymise(value, instance=None, field=model_field)
+            if replacement != value:
+                rows.filter(**{name: value}).update(**{name: replacement})
+    if updates:
+        rows.update(**updates)
 
 
 def delete_rows(declaration: PersonalData, pks: list):

@@ -179,10 +179,10 @@ class ReportWriter:
                 if index:
                     data_json.write(",")
                 html_rows.write(self._html_section_start(section))
-                shown = 0
+                shown = written = 0
 
                 def write_csv(out, section=section):
-                    nonlocal done, last_beat, shown
+                    nonlocal done, last_beat, shown, written
                     text = io.TextIOWrapper(out, encoding="utf-8", newline="")
                     writer = csv.writer(text)
                     writer.writerow(section.columns)
@@ -202,6 +202,7 @@ class ReportWriter:
                             html_rows.write(self._html_row(row))
                             shown += 1
                         done += 1
+                        written += 1
                         if time.monotonic() - last_beat > 2:
                             self.on_progress(int(90 * done / total))
                             last_beat = time.monotonic()
@@ -215,7 +216,7 @@ class ReportWriter:
                     raise ExportFailed(
                         f"exporting {section.key} failed: {type(exc).__name__}"
                     ) from exc
-                html_rows.write(self._html_section_end(section, shown))
+                html_rows.write(self._html_section_end(section, shown, written))
             data_json.write("]," + self._json_consent_history() + "}")
             data_json.close()
             html_rows.close()
@@ -286,10 +287,10 @@ class ReportWriter:
         cells = "".join(f"<td>{escape('' if v is None else v)}</td>" for v in row)
         return f"<tr>{cells}</tr>\n"
 
-    def _html_section_end(self, section: ReportSection, shown: int) -> str:
+    def _html_section_end(self, section: ReportSection, shown: int, written: int) -> str:
         return render_to_string(
             "wagtail_gdpr/report/section_end.html",
-            {"section": section, "shown": shown, "limit": html_row_limit(),
+            {"section": section, "shown": shown, "written": written, "limit": html_row_limit(),
              "csv_name": f"csv/{_safe_name(section.key)}.csv"},
         )  # fmt: skip
 

@@ -53,20 +53,23 @@ def sweep_declaration(declaration, now, held_members, held_records, batch_size, 
     done = 0
     last_pk = None
     while True:
-        batch = rows if last_pk is None else rows.filter(pk__gt=last_pk)
-        pks = list(batch.values_list("pk", flat=True)[:batch_size])
-        if not pks:
-            return done
+        remaining = rows if last_pk is None else rows.filter(pk__gt=last_pk)
+        # A batch is a primary-key range: each statement stays small and set-based.
+        upper = list(remaining.values_list("pk", flat=True)[batch_size - 1 : batch_size])
+        batch = remaining.filter(pk__lte=upper[0]) if upper else remaining
         with transaction.atomic():
-            erasure.queue_files(declaration, pks)
+            erasure.queue_files_of(declaration, batch)
             if action == DELETE:
-                erasure.delete_rows(declaration, pks)
+                removed = batch.delete()[1].get(declaration.model._meta.label, 0)
             else:
-                erasure.anonymise_rows(declaration, pks)
-        done += len(pks)
-        last_pk = pks[-1]
-        if on_batch:
+                removed = batch.count()
+                erasure.anonymise_queryset(declaration, batch)
+        done += removed
+        if removed and on_batch:
             on_batch(done)
+        if not upper:
+            return done
+        last_pk = upper[0]
 
 
 def sweep(*, dry_run: bool = False, batch_size: int = DEFAULT_BATCH_SIZE, now=None) -> RetentionRun:

@@ -48,6 +48,8 @@ def _widget(item, html_id: str, value, *, invalid: bool) -> str:
     widget = form_field.widget
     if isinstance(widget, forms.DateInput) and not isinstance(widget, forms.DateTimeInput):
         widget.input_type, widget.format = "date", "%Y-%m-%d"
+    if isinstance(widget, forms.Textarea):
+        widget.attrs["rows"] = 3
     attrs = {"id": f"{html_id}-value"}
     if form_field.required:
         attrs["required"] = True
