@@ -43,19 +43,22 @@ class WorkerProcess:
         self.database_name = database_name
         self.email_dir = email_dir
         self.log_path = REPO_ROOT / "test-artifacts" / "celery-worker.log"
+        self.hostname = f"{settings.CELERY_TASK_DEFAULT_QUEUE}@{socket.gethostname()}"
         self.process = None
 
     def start(self):
         from tests.celery_app import app
 
         self.log_path.parent.mkdir(exist_ok=True)
-        app.control.purge()  # drop messages a previous, interrupted run left behind
+        with app.connection_for_write() as connection:  # drop what an interrupted run left
+            connection.default_channel.queue_purge(settings.CELERY_TASK_DEFAULT_QUEUE)
         env = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "tests.settings",
             "WAGTAIL_GDPR_TEST_DATABASE_NAME": self.database_name,
             "WAGTAIL_GDPR_TEST_MEDIA_ROOT": settings.MEDIA_ROOT,
             "WAGTAIL_GDPR_TEST_EMAIL_DIR": self.email_dir,
+            "WAGTAIL_GDPR_TEST_QUEUE": settings.CELERY_TASK_DEFAULT_QUEUE,
             "PYTHONPATH": str(REPO_ROOT),
         }
         self.log = open(self.log_path, "ab")  # noqa: SIM115 (closed in stop())
@@ -64,7 +67,7 @@ class WorkerProcess:
                 sys.executable, "-m", "celery", "-A", "tests.celery_app", "worker",
                 "--pool=solo", "--concurrency=1", "--loglevel=INFO",
                 "--queues", settings.CELERY_TASK_DEFAULT_QUEUE,
-                "--hostname", f"wagtail-gdpr-tests-{os.getpid()}@%h",
+                "--hostname", self.hostname,
                 "--without-mingle", "--without-gossip",
             ],
             cwd=REPO_ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT,
@@ -78,7 +81,7 @@ class WorkerProcess:
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(f"The Celery worker exited early; see {self.log_path}")
-            if app.control.ping(timeout=0.5):
+            if app.control.ping(destination=[self.hostname], timeout=0.5):
                 return
         raise RuntimeError(
             f"The Celery worker did not answer within {timeout}s; see {self.log_path}"

@@ -107,7 +107,10 @@ CELERY_RESULT_BACKEND = REDIS_URL
 # Tests run tasks in-process unless the `worker` fixture hands them to a real worker.
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
-CELERY_TASK_DEFAULT_QUEUE = "wagtail-gdpr-tests"
+# A queue of the test run's own, so runs side by side never take each other's tasks.
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("WAGTAIL_GDPR_TEST_QUEUE") or (
+    f"wagtail-gdpr-tests-{os.getpid()}"
+)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
 LOGGING = {

@@ -143,6 +143,19 @@ class NullAnonymiser(Anonymiser):
         return None
 
 
+class EmptyAnonymiser(Anonymiser):
+    """The field's own empty default, such as ``{}`` for a JSON field."""
+
+    name = "empty"
+    label = _("emptied")
+
+    def anonymise(self, value, *, instance, field):
+        return field.get_default()
+
+    def expression(self, field):
+        return models.Value(field.get_default(), output_field=field)
+
+
 class YearOnlyAnonymiser(Anonymiser):
     """Keeps the year (enough for statistics and age bands), drops day and month."""
 
@@ -251,6 +264,7 @@ for _builtin in (
     TokenAnonymiser(),
     TextAnonymiser(),
     NullAnonymiser(),
+    EmptyAnonymiser(),
     YearOnlyAnonymiser(),
     IPAnonymiser(),
     FileAnonymiser(),

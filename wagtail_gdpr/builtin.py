@@ -196,6 +196,8 @@ class DataSubjectRequestData(PersonalData):
         "completed_at": Field(label=_("Completed")),
         "extension_reason": Field(anonymiser="text", label=_("Reason for more time")),
         "refusal_reason": Field(anonymiser="text", label=_("Reason for refusal")),
+        # Proposed corrections: old and new values, and the member's reason.
+        "payload": Field(anonymiser="empty", label=_("Details")),
     }
     on_erasure = ANONYMISE
     retained_by_law = _(

@@ -168,6 +168,22 @@ def consent_block(request, slug):
             )
         else:
             consent.withdraw(request.user, purpose, source=source, request=request, page=page)
+    except consent.StaleText as exc:
+        # Show what the purpose says now, and let the member answer that instead.
+        return render(
+            request,
+            "wagtail_gdpr/consent_stale.html",
+            {
+                "message": exc.message,
+                "purpose": purpose,
+                "text_sha256": consent.text_sha256(purpose.text),
+                "back_url": back,
+                "source": source,
+                "page_id": data["page_id"] or "",
+                "gdpr_base_template": base_template(),
+            },
+            status=409,
+        )
     except consent.ConsentError as exc:
         return message_page(request, exc.message, status=409, back_url=back)
     return HttpResponseRedirect(f"{back}#consent-{purpose.slug}", status=303)
