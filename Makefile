@@ -33,6 +33,8 @@ demo: install
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest tests/journeys --ds=tests.journeys.settings \
+		-o addopts="-ra --strict-markers -p no:cacheprovider" $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .
