@@ -27,6 +27,7 @@ from django.core.cache import cache
 from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Locale, Page, Site
 
+from tests.consent_helpers import hidden_inputs  # noqa: F401 (re-exported)
 from tests.testapp.models import Order, OrderNote, Profile, Visit
 from wagtail_gdpr import reports, subject_requests
 from wagtail_gdpr.models import (
@@ -236,18 +237,6 @@ def login_redirect_next(response) -> str | None:
     if parts.path != settings.LOGIN_URL:
         return None
     return parse_qs(parts.query).get("next", [None])[0]
-
-
-def hidden_inputs(markup: str) -> dict[str, str]:
-    found = {}
-    for tag in re.findall(r"<input[^>]*>", markup):
-        if 'type="hidden"' not in tag:
-            continue
-        name = re.search(r'name="([^"]*)"', tag)
-        value = re.search(r'value="([^"]*)"', tag)
-        if name:
-            found[html.unescape(name.group(1))] = html.unescape(value.group(1)) if value else ""
-    return found
 
 
 def forms_of(markup: str) -> list[tuple[str, dict[str, str]]]:

@@ -5,6 +5,7 @@ import socket
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -145,3 +146,26 @@ def wait_for(condition, timeout: float = 30, interval: float = 0.1, message: str
             return result
         time.sleep(interval)
     pytest.fail(f"timed out after {timeout}s waiting for {message}")
+
+
+@contextmanager
+def broker_unreachable():
+    """Publish through a Celery app whose broker nobody answers, as when Redis is down."""
+    from celery import Celery
+
+    from tests.celery_app import app as test_app
+
+    unreachable = Celery("unreachable-broker", set_as_current=False)
+    unreachable.config_from_object("django.conf:settings", namespace="CELERY")
+    unreachable.conf.update(
+        broker_url="redis://127.0.0.1:1/0",  # nothing listens on port 1
+        task_always_eager=False,
+        broker_connection_retry=False,
+        broker_connection_max_retries=0,
+        task_publish_retry=False,
+    )
+    unreachable.set_current()
+    try:
+        yield
+    finally:
+        test_app.set_current()

@@ -6,13 +6,12 @@ import zipfile
 from datetime import timedelta
 
 import pytest
-from celery import Celery
 from django.contrib.auth import get_user_model
 from django.test import Client
 from django.utils import timezone
 
 from tests.access_helpers import add_privacy_centre
-from tests.conftest import wait_for
+from tests.conftest import broker_unreachable, wait_for
 from tests.testapp.gdpr import OrderData
 from tests.testapp.models import Order, Shop
 from tests.testapp.wagtail_hooks import SLOW_REPORT_MARKER
@@ -84,23 +83,9 @@ def test_whole_access_flow_on_a_real_worker(worker, centre, settings):
 
 
 def test_broker_down_keeps_the_request_and_recovery_completes_it(worker, centre, caplog):
-    from tests.celery_app import app as test_app
-
     _alice, client = member("alice")
-    unreachable = Celery("unreachable-broker", set_as_current=False)
-    unreachable.config_from_object("django.conf:settings", namespace="CELERY")
-    unreachable.conf.update(
-        broker_url="redis://127.0.0.1:1/0",  # nothing listens on port 1
-        task_always_eager=False,
-        broker_connection_retry=False,
-        broker_connection_max_retries=0,
-        task_publish_retry=False,
-    )
-    unreachable.set_current()
-    try:
+    with broker_unreachable():
         dsr = request_copy(client)
-    finally:
-        test_app.set_current()
 
     assert status_of(dsr) == "queued"  # saved, not lost
     assert dsr.enqueued_at is None

@@ -3,13 +3,12 @@
 from pathlib import Path
 
 import pytest
-from celery import Celery
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.db import transaction
 
-from tests.conftest import wait_for
+from tests.conftest import broker_unreachable, wait_for
 from tests.testapp.models import Attachment
 from wagtail_gdpr import files, tasks
 from wagtail_gdpr.anonymisers import get_anonymiser
@@ -108,24 +107,10 @@ def test_real_worker_removes_the_file(worker):
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True)
 def test_broker_down_loses_nothing_and_the_sweep_catches_up(worker, caplog):
-    from tests.celery_app import app as test_app
-
     attachment = make_attachment()
     path = Path(attachment.upload.path)
-    unreachable = Celery("unreachable-broker", set_as_current=False)
-    unreachable.config_from_object("django.conf:settings", namespace="CELERY")
-    unreachable.conf.update(
-        broker_url="redis://127.0.0.1:1/0",  # nothing listens on port 1
-        task_always_eager=False,
-        broker_connection_retry=False,
-        broker_connection_max_retries=0,
-        task_publish_retry=False,
-    )
-    unreachable.set_current()
-    try:
+    with broker_unreachable():
         erase_upload(attachment)  # commits; enqueueing after commit fails
-    finally:
-        test_app.set_current()
 
     attachment.refresh_from_db()
     assert attachment.upload.name == ""  # the erasure itself committed
