@@ -31,13 +31,16 @@ def throwaway_database():
         connection.creation.destroy_test_db(name, verbosity=0)
 
 
-def measure(fn, repeat=3):
+def measure(fn, repeat=3, before=None):
     """Best wall time of ``repeat`` plain runs; queries and peak memory growth from one more run.
 
     Memory is traced in a separate run because tracing slows Python down several times.
+    ``before`` (untimed) runs ahead of every run, e.g. to put back rows a run deletes.
     """
     best = float("inf")
     for _ in range(repeat):
+        if before:
+            before()
         started = time.perf_counter()
         result = fn()
         best = min(best, time.perf_counter() - started)
@@ -48,6 +51,8 @@ def measure(fn, repeat=3):
         queries += 1
         return execute(sql, params, many, context)
 
+    if before:
+        before()
     tracemalloc.start()
     with connection.execute_wrapper(count):
         fn()

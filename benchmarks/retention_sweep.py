@@ -61,18 +61,13 @@ def main(expired_rows: int, erasure_rows: int):
             run = retention.sweep()
             return run.counts[declaration.model_label]["deleted"]
 
-        rows = {}
-        for label, fn in (("raw SQL DELETE", raw_delete), ("retention.sweep", sweep)):
-            timings = []
-            for _ in range(2):
-                insert_expired_activity(member.pk, expired_rows)
-                started = time.perf_counter()
-                assert fn() == expired_rows
-                timings.append(time.perf_counter() - started)
-            insert_expired_activity(member.pk, expired_rows)
-            measured = measure(fn, repeat=1)  # queries and memory (and one more timing)
-            measured["seconds"] = min(timings + [measured["seconds"]])
-            rows[label] = measured
+        refill = lambda: insert_expired_activity(member.pk, expired_rows)  # noqa: E731
+        rows = {
+            "raw SQL DELETE": measure(raw_delete, repeat=2, before=refill),
+            "retention.sweep": measure(sweep, repeat=2, before=refill),
+        }
+        for row in rows.values():
+            assert row["result"] == expired_rows
 
         insert_expired_activity(member.pk, SAMPLE)
         started = time.perf_counter()

@@ -124,6 +124,12 @@ class ConsentRecordData(PersonalData):
     )
     label = _("Your consent history")
 
+    def keep_from_retention(self, rows):
+        """The line a consent in force rests on is its proof: it stays while the consent does."""
+        from wagtail_gdpr.models import ConsentState
+
+        return rows.exclude(pk__in=ConsentState.objects.values("record_id"))
+
 
 class ConsentStateData(PersonalData):
     subject = "user"

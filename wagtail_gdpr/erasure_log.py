@@ -81,6 +81,8 @@ def replay(since: datetime | None = None) -> dict[str, int]:
                     existing.update(manager.filter(pk__in=chunk).values_list("pk", flat=True))
                 to_delete = [pk for pk in action.get("delete", []) if pk in existing]
                 to_anonymise = [pk for pk in action.get("anonymise", []) if pk in existing]
+                # Files the backup brought back go again too.
+                erasure.queue_files(declaration, to_delete + to_anonymise)
                 erasure.delete_rows(declaration, to_delete)
                 erasure.anonymise_rows(declaration, to_anonymise)
                 counts["deleted"] += len(to_delete)

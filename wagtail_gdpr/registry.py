@@ -124,14 +124,16 @@ class Retention:
     def period_text(self) -> str:
         from django.utils.translation import ngettext
 
-        parts = []
-        for count, singular, plural in (
-            (self.years, "%(n)d year", "%(n)d years"),
-            (self.months, "%(n)d month", "%(n)d months"),
-            (self.days, "%(n)d day", "%(n)d days"),
-        ):
-            if count:
-                parts.append(ngettext(singular, plural, count) % {"n": count})
+        # Literal msgids, so that makemessages finds them.
+        parts = [
+            text % {"n": count}
+            for count, text in (
+                (self.years, ngettext("%(n)d year", "%(n)d years", self.years)),
+                (self.months, ngettext("%(n)d month", "%(n)d months", self.months)),
+                (self.days, ngettext("%(n)d day", "%(n)d days", self.days)),
+            )
+            if count
+        ]
         return ", ".join(parts)
 
 
@@ -220,6 +222,10 @@ class PersonalData:
         if emails is None:
             emails = verified_emails(user)
         return self.model._base_manager.filter(self.subject_filter(user, emails)).order_by("pk")
+
+    def keep_from_retention(self, rows: models.QuerySet) -> models.QuerySet:
+        """Rows the retention sweep must leave even when expired (override to exclude some)."""
+        return rows
 
     def export_field_names(self) -> list[str]:
         return list(self.fields)

@@ -58,6 +58,8 @@ class ReportSection:
     rows: Iterable
     facts: dict = field(default_factory=dict)
     count: int | None = None
+    #: Columns holding JSON: written to CSV as JSON text rather than Python's repr.
+    json_columns: list[int] = field(default_factory=list)
 
 
 _AS_TEXT = (models.DateField, models.TimeField)
@@ -98,6 +100,11 @@ def declared_sections(user) -> list[ReportSection]:
                 ),
                 facts=inventory.describe(declaration),
                 count=queryset.count(),
+                json_columns=[
+                    i
+                    for i, n in enumerate(names)
+                    if isinstance(declaration.model._meta.get_field(n), models.JSONField)
+                ],
             )
         )
     return sections
@@ -193,8 +200,15 @@ class ReportWriter:
                     data_json.write(self._json_section_start(section))
                     first = True
                     limit = html_row_limit()
+                    json_columns = section.json_columns
                     for row in section.rows:
-                        writer.writerow(row)
+                        if json_columns:
+                            cells = list(row)
+                            for i in json_columns:
+                                cells[i] = self.encoder.encode(cells[i])
+                            writer.writerow(cells)
+                        else:
+                            writer.writerow(row)
                         data_json.write(("" if first else ",") + self.encoder.encode(list(row)))
                         first = False
                         if shown < limit:
@@ -351,6 +365,11 @@ def build_access_report(request_id: int) -> str:
             zip_path = writer.write()
         except ExportFailed as exc:
             subject_requests.mark_failed(request_id, str(exc))
+            return "failed"
+        except Exception as exc:  # e.g. a report-section hook that raised before any row
+            subject_requests.mark_failed(
+                request_id, f"writing the report failed: {type(exc).__name__}"
+            )
             return "failed"
         size = os.path.getsize(zip_path)
         digest = _file_sha256(zip_path)

@@ -12,6 +12,7 @@ import logging
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.db.models import Max, Min
 from django.utils import timezone
 
 from wagtail_gdpr import erasure
@@ -20,7 +21,7 @@ from wagtail_gdpr.registry import DELETE, SELF, PersonalData, registry
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_BATCH_SIZE = 5000
+DEFAULT_BATCH_SIZE = 50_000
 
 
 def expired_rows(declaration: PersonalData, now, held_members: list, held_records: dict):
@@ -37,7 +38,7 @@ def expired_rows(declaration: PersonalData, now, held_members: list, held_record
     held = held_records.get(ContentType.objects.get_for_model(declaration.model).pk)
     if held:
         rows = rows.exclude(pk__in=held)
-    return rows.order_by("pk")
+    return declaration.keep_from_retention(rows).order_by("pk")
 
 
 def _holds(now):
@@ -48,28 +49,30 @@ def _holds(now):
 
 def sweep_declaration(declaration, now, held_members, held_records, batch_size, on_batch=None):
     """Work through one declaration in batches; returns the number of rows removed."""
-    rows = expired_rows(declaration, now, held_members, held_records)
+    rows = expired_rows(declaration, now, held_members, held_records).order_by()
     action = declaration.retention.then
+    bounds = rows.aggregate(low=Min("pk"), high=Max("pk"))
+    if bounds["low"] is None:
+        return 0
     done = 0
-    last_pk = None
-    while True:
-        remaining = rows if last_pk is None else rows.filter(pk__gt=last_pk)
-        # A batch is a primary-key range: each statement stays small and set-based.
-        upper = list(remaining.values_list("pk", flat=True)[batch_size - 1 : batch_size])
-        batch = remaining.filter(pk__lte=upper[0]) if upper else remaining
-        with transaction.atomic():
+    # Batches are primary-key ranges: small, set-based statements that need no row list,
+    # and a run that is stopped half-way simply starts again from the lowest expired row.
+    low = bounds["low"] - 1
+    while low < bounds["high"]:
+        high = low + batch_size
+        batch = rows.filter(pk__gt=low, pk__lte=high)
+        with transaction.atomic():  # the batch and its progress commit together
             erasure.queue_files_of(declaration, batch)
             if action == DELETE:
                 removed = batch.delete()[1].get(declaration.model._meta.label, 0)
             else:
                 removed = batch.count()
                 erasure.anonymise_queryset(declaration, batch)
-        done += removed
-        if removed and on_batch:
-            on_batch(done)
-        if not upper:
-            return done
-        last_pk = upper[0]
+            done += removed
+            if removed and on_batch:
+                on_batch(done)
+        low = high
+    return done
 
 
 def sweep(*, dry_run: bool = False, batch_size: int = DEFAULT_BATCH_SIZE, now=None) -> RetentionRun:

@@ -21,9 +21,12 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, since, **options):
-        moment = parse_datetime(since)
+        try:
+            moment = parse_datetime(since)
+            day = None if moment else parse_date(since)
+        except ValueError:  # well formed but impossible, e.g. 2026-02-30
+            moment = day = None
         if moment is None:
-            day = parse_date(since)
             if day is None:
                 raise CommandError(_("--since must be a date (YYYY-MM-DD) or a date and time."))
             moment = datetime.combine(day, time.min)
