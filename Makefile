@@ -43,4 +43,10 @@ lint: install
 	DJANGO_SETTINGS_MODULE=tests.settings $(BIN)/python -m django makemigrations --check --dry-run
 
 clean:
-	rm -rf $(VENV) example_site/db.sqlite3 example_site/media example_site/private
+	rm -rf $(VENV) site example_site/db.sqlite3 example_site/media example_site/private
+
+# The documentation, built into site/ (mkdocs.yml); warnings are errors.
+.PHONY: docs
+docs: $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[docs]"
+	$(BIN)/mkdocs build --strict
