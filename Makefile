@@ -41,6 +41,7 @@ lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/python example_site/manage.py makemigrations --check --dry-run
 	DJANGO_SETTINGS_MODULE=tests.settings $(BIN)/python -m django makemigrations --check --dry-run
+	$(BIN)/python scripts/check_messages.py
 
 clean:
 	rm -rf $(VENV) site example_site/db.sqlite3 example_site/media example_site/private

@@ -8,7 +8,7 @@ import json
 
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from wagtail_gdpr.registry import LAWFUL_BASES, PersonalData, registry
 
@@ -134,27 +134,41 @@ def _md(text) -> str:
 
 
 def as_markdown(entries: list[dict]) -> str:
-    lines = [f"# {_('Record of processing activities')}", ""]
+    # Translated outside the f-strings: makemessages does not look inside them.
+    t = {
+        "title": _("Record of processing activities"),
+        "purpose": _("Purpose"),
+        "lawful_basis": _("Lawful basis"),
+        "categories": _("Categories"),
+        "recipients": _("Recipients"),
+        "source": _("Source"),
+        "retention": _("Retention"),
+        "retained_by_law": _("Kept despite erasure requests"),
+        "on_erasure": _("On an erasure request"),
+        "field": _("Field"),
+        "label": _("Label"),
+        "erasure": _("Erasure"),
+        "correction": _("Correction"),
+    }
+    lines = [f"# {t['title']}", ""]
     for entry in entries:
         lines += [
             f"## {_md(entry['name'])} (`{entry['model']}`)",
             "",
-            f"- **{_('Purpose')}:** {_md(entry['purpose'])}",
-            f"- **{_('Lawful basis')}:** {_md(entry['lawful_basis_label'])}",
-            f"- **{_('Categories')}:** {_md(', '.join(entry['categories']) or '—')}",
-            f"- **{_('Recipients')}:** {_md(', '.join(entry['recipients']) or '—')}",
-            f"- **{_('Source')}:** {_md(entry['source'])}",
-            f"- **{_('Retention')}:** "
+            f"- **{t['purpose']}:** {_md(entry['purpose'])}",
+            f"- **{t['lawful_basis']}:** {_md(entry['lawful_basis_label'])}",
+            f"- **{t['categories']}:** {_md(', '.join(entry['categories']) or '—')}",
+            f"- **{t['recipients']}:** {_md(', '.join(entry['recipients']) or '—')}",
+            f"- **{t['source']}:** {_md(entry['source'])}",
+            f"- **{t['retention']}:** "
             + (_md(_retention_sentence(entry["retention"])) if entry["retention"] else "—"),
         ]
         if entry["retained_by_law"]:
-            lines.append(
-                f"- **{_('Kept despite erasure requests')}:** {_md(entry['retained_by_law'])}"
-            )
+            lines.append(f"- **{t['retained_by_law']}:** {_md(entry['retained_by_law'])}")
         lines += [
-            f"- **{_('On an erasure request')}:** {entry['on_erasure_request']}",
+            f"- **{t['on_erasure']}:** {entry['on_erasure_request']}",
             "",
-            f"| {_('Field')} | {_('Label')} | {_('Erasure')} | {_('Correction')} |",
+            f"| {t['field']} | {t['label']} | {t['erasure']} | {t['correction']} |",
             "|---|---|---|---|",
         ]
         for field in entry["fields"]:
@@ -172,12 +186,12 @@ FORMATS = {"markdown": as_markdown, "json": as_json, "csv": as_csv}
 # -- for ordinary readers: the data-inventory block and the consent step ------------------
 
 READER_GROUPS = [
-    ("contract", _lazy("To give you the service you signed up for")),
-    ("consent", _lazy("Because you said yes (you can change your mind at any time)")),
-    ("legal_obligation", _lazy("Because the law requires it")),
-    ("legitimate_interests", _lazy("To keep the service safe and working well")),
-    ("vital_interests", _lazy("To protect someone's life or health")),
-    ("public_task", _lazy("For a task in the public interest")),
+    ("contract", gettext_lazy("To give you the service you signed up for")),
+    ("consent", gettext_lazy("Because you said yes (you can change your mind at any time)")),
+    ("legal_obligation", gettext_lazy("Because the law requires it")),
+    ("legitimate_interests", gettext_lazy("To keep the service safe and working well")),
+    ("vital_interests", gettext_lazy("To protect someone's life or health")),
+    ("public_task", gettext_lazy("For a task in the public interest")),
 ]
 
 

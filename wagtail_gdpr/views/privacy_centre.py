@@ -5,6 +5,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from wagtail_gdpr import consent, email_verification, subject_requests, summary
 from wagtail_gdpr.models import (
@@ -17,15 +18,16 @@ from wagtail_gdpr.views.common import base_template
 
 ACTIVITY_PER_PAGE = 25
 
+# Lazy: translated when a page is shown, in the member's language.
 NAVIGATION = [
-    ("", _("Overview")),
-    ("data/", _("My data")),
-    ("copy/", _("Get a copy")),
-    ("correct/", _("Correct my data")),
-    ("consents/", _("My consents")),
-    ("activity/", _("My activity")),
-    ("requests/", _("My requests")),
-    ("erase/", _("Delete my data")),
+    ("", gettext_lazy("Overview")),
+    ("data/", gettext_lazy("My data")),
+    ("copy/", gettext_lazy("Get a copy")),
+    ("correct/", gettext_lazy("Correct my data")),
+    ("consents/", gettext_lazy("My consents")),
+    ("activity/", gettext_lazy("My activity")),
+    ("requests/", gettext_lazy("My requests")),
+    ("erase/", gettext_lazy("Delete my data")),
 ]
 
 
