@@ -181,19 +181,27 @@ def _plan_declaration(declaration, user, emails, holds_by_type, now, items, grou
 
 
 def _account_outcome(user, items) -> str:
-    """Delete the account unless a kept row still points to it through a protecting key."""
-    kept_models = {i.model for i in items if i.outcome in (RETAINED, HELD, ANONYMISED)}
+    """Delete the account, unless rows that stay would block that or be destroyed by it."""
+    remaining = {i.model for i in items if i.outcome in (RETAINED, HELD, ANONYMISED)}
+    must_keep = {
+        i.model
+        for i in items
+        if i.outcome in (RETAINED, HELD) or (i.outcome == ANONYMISED and i.until)
+    }
     user_model = get_user_model()
     for declaration in registry:
-        if declaration.model_label not in kept_models or declaration.subject in ("", SELF):
+        if declaration.subject in ("", SELF) or declaration.model_label not in remaining:
             continue
         first = declaration.model._meta.get_field(declaration.subject.split("__")[0])
-        if first.related_model is user_model and first.remote_field.on_delete in (
-            models.PROTECT,
-            models.RESTRICT,
-            models.DO_NOTHING,
-        ):
-            return ANONYMISED
+        if first.related_model is not user_model:
+            continue
+        on_delete = first.remote_field.on_delete
+        blocks = on_delete in (models.PROTECT, models.RESTRICT) or (
+            on_delete is models.DO_NOTHING and first.db_constraint
+        )
+        destroys_kept = on_delete is models.CASCADE and declaration.model_label in must_keep
+        if blocks or destroys_kept:
+            return ANONYMISED  # the account stays, anonymised and closed
     return DELETED
 
 
@@ -364,7 +372,7 @@ def execute(user, *, request_id: int | None = None, now=None) -> dict:
 
 def run_erasure_request(request_id: int) -> str:
     """Carry out an erasure request; a second run, or one after a dead worker, is safe."""
-    from wagtail_gdpr import emails, subject_requests
+    from wagtail_gdpr import emails, recipients, subject_requests
     from wagtail_gdpr.models import DataSubjectRequest
 
     dsr = subject_requests.claim(request_id)
@@ -377,6 +385,8 @@ def run_erasure_request(request_id: int) -> str:
     address, language = dsr.contact_email, dsr.language
     try:
         with transaction.atomic():
+            # Held until commit: a second worker's claim waits here, then finds it done.
+            DataSubjectRequest.objects.select_for_update().filter(pk=request_id).first()
             receipt = execute(user, request_id=request_id)
             DataSubjectRequest.objects.filter(pk=request_id).update(
                 status=DataSubjectRequest.DONE,
@@ -385,6 +395,7 @@ def run_erasure_request(request_id: int) -> str:
                 progress=100,
                 heartbeat_at=None,
             )
+            recipients.notify_on_commit(request_id)  # Art. 19: told after commit
     except ErasureBlocked as exc:
         DataSubjectRequest.objects.filter(pk=request_id).update(
             status=DataSubjectRequest.REFUSED, refusal_reason=exc.message, heartbeat_at=None

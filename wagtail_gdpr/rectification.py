@@ -24,7 +24,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
-from wagtail_gdpr import activity, deadlines, emails
+from wagtail_gdpr import activity, deadlines, emails, recipients
 from wagtail_gdpr.models import DataSubjectRequest, MemberActivity
 from wagtail_gdpr.registry import (
     CORRECTION_MODES,
@@ -275,6 +275,7 @@ def apply_direct(
             detail=_short_name(declaration, field.name),
             request=request,
         )
+        recipients.notify_on_commit(dsr)  # Art. 19: told after commit
     return dsr
 
 
@@ -399,6 +400,7 @@ def approve(dsr: DataSubjectRequest, staff_user) -> DataSubjectRequest:
         dsr.save(update_fields=["status", "completed_at", "outcome"])
         log(instance=dsr, action=APPROVED_ACTION, user=staff_user, data=_log_data(dsr))
         emails.send_after_commit(dsr.pk, "correction_approved")
+        recipients.notify_on_commit(dsr)  # Art. 19: told after commit
     return dsr
 
 

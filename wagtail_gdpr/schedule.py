@@ -31,4 +31,9 @@ BEAT_SCHEDULE = {
         "task": "wagtail_gdpr.remove_pending_files",
         "schedule": crontab(minute="*/15"),
     },
+    # manage.py gdpr_send_reminders
+    "wagtail-gdpr-send-deadline-reminders": {
+        "task": "wagtail_gdpr.send_deadline_reminders",
+        "schedule": crontab(minute=15),
+    },
 }

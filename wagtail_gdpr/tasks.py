@@ -66,3 +66,21 @@ def run_retention() -> int:
     from wagtail_gdpr import retention
 
     return retention.sweep().pk
+
+
+@shared_task(name="wagtail_gdpr.send_deadline_reminders", acks_late=True)
+def send_deadline_reminders() -> dict[str, int]:
+    from wagtail_gdpr import queue
+
+    return queue.send_deadline_reminders()
+
+
+@shared_task(bind=True, name="wagtail_gdpr.notify_recipients", acks_late=True, max_retries=8)
+def notify_recipients(self, request_id: int) -> dict[str, int]:
+    """Tell the recipients of a correction or erasure (Art. 19); retry those not reached."""
+    from wagtail_gdpr import recipients
+
+    counts = recipients.deliver(request_id)
+    if counts.get(recipients.FAILED) and self.request.retries < self.max_retries:
+        raise self.retry(countdown=recipients.retry_delay(self.request.retries))
+    return counts

@@ -116,6 +116,42 @@ class PrivacyCentreMixin(RoutablePageMixin):
 
         return views.confirm_email(request, self, token)
 
+    # Requests from people who are not logged in (Art. 12): public, not members_only.
+
+    @path("request/")
+    def public_request(self, request):
+        from wagtail_gdpr.views import public_requests
+
+        return public_requests.request_form(request, self)
+
+    @path("request/sent/")
+    def public_request_sent(self, request):
+        from wagtail_gdpr.views import public_requests
+
+        return public_requests.request_sent(request, self)
+
+    @path("request/confirm/<str:token>/")
+    def confirm_public_request(self, request, token):
+        from wagtail_gdpr.views import public_requests
+
+        return public_requests.confirm(request, self, token)
+
+    # Restriction and objection (Art. 18, 21), and one request's page.
+
+    @path("requests/new/")
+    @members_only
+    def new_processing_request(self, request):
+        from wagtail_gdpr.views import processing_requests
+
+        return processing_requests.new_request(request, self)
+
+    @path("requests/<int:request_id>/")
+    @members_only
+    def request_detail(self, request, request_id):
+        from wagtail_gdpr.views import processing_requests
+
+        return processing_requests.request_detail(request, self, request_id)
+
 
 class AbstractPrivacyCentrePage(PrivacyCentreMixin, Page):
     intro = RichTextField(_("introduction"), blank=True)

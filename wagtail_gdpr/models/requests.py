@@ -1,6 +1,7 @@
 """Data subject requests (GDPR Art. 15 to 22) and the access reports they produce."""
 
 import uuid
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
@@ -89,6 +90,21 @@ class DataSubjectRequest(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+    )
+    # The legal clock (see ``wagtail_gdpr.deadlines``): the month runs from receipt, or from the
+    # identity check for a request received unverified, and stands still while staff wait for
+    # proof of identity.
+    #: Set when a request received unverified is verified: the month runs from here.
+    clock_started_at = models.DateTimeField(_("clock started"), null=True, blank=True)
+    #: Set while the clock stands still, waiting for proof of identity.
+    clock_paused_at = models.DateTimeField(_("clock paused since"), null=True, blank=True)
+    #: Time the clock stood still after it had started; already added to ``due_at``.
+    paused_for = models.DurationField(_("clock paused for"), default=timedelta(0))
+    #: The due date the staff reminder was sent for: sent once per due date.
+    reminder_sent_for = models.DateTimeField(_("reminder sent for"), null=True, blank=True)
+    #: The due date the "overdue" notice was sent for.
+    overdue_notice_sent_for = models.DateTimeField(
+        _("overdue notice sent for"), null=True, blank=True
     )
 
     class Meta:

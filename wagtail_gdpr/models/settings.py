@@ -36,6 +36,14 @@ class GdprSettings(BaseSiteSetting):
         default=0,
         help_text=_("Members can cancel an erasure request during this time."),
     )
+    reminder_days_before = models.PositiveIntegerField(
+        _("days before the due date to remind staff"),
+        default=7,
+        help_text=_(
+            "The assignee and the privacy officers are emailed this many days before a request "
+            "is due, and again when it is overdue."
+        ),
+    )
     notice_page = models.ForeignKey(
         "wagtailcore.Page",
         verbose_name=_("privacy notice page"),
@@ -72,6 +80,7 @@ class GdprSettings(BaseSiteSetting):
                 FieldPanel("response_days"),
                 FieldPanel("report_expiry_days"),
                 FieldPanel("erasure_grace_days"),
+                FieldPanel("reminder_days_before"),
             ],
             heading=_("Deadlines"),
         ),

@@ -11,3 +11,13 @@ def has_consent(context, slug):
     request = context.get("request")
     user = getattr(request, "user", None) or context.get("user")
     return consent.has_consent(user, slug)
+
+
+@register.simple_tag(takes_context=True)
+def processing_allowed(context, purpose):
+    """``{% processing_allowed "newsletter" as ok %}``: consent, restriction, objection, hooks."""
+    from wagtail_gdpr import processing
+
+    request = context.get("request")
+    user = getattr(request, "user", None) or context.get("user")
+    return processing.processing_allowed(user, purpose)

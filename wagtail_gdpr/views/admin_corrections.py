@@ -1,6 +1,7 @@
 """Staff review of proposed corrections in the Wagtail admin: thin callers of ``rectification``.
 
-A first version; the full request queue comes later. Every view needs the
+A list of the corrections waiting for a decision, beside the request queue (``admin_queue``),
+which offers the same decisions on every request. Every view needs the
 ``wagtail_gdpr.manage_requests`` permission (superusers have it); others get a 403.
 """
 

@@ -7,6 +7,10 @@ past the seven-year bookkeeping period and one ticket is always past its two-yea
 The privacy side: consent purposes, a published privacy notice, a privacy centre and the site's
 privacy settings. Alice has acknowledged the notice and the terms and agreed to the newsletter,
 so she goes straight in; Bob has not, so his first login shows the consent step.
+
+The staff request queue: a privacy officer login (in the "Privacy officers" group) and a few
+requests of each kind, one of them overdue, one due within the week, one waiting for an
+identity check and one extended.
 """
 
 from datetime import date, timedelta
@@ -30,11 +34,12 @@ from example_site.portal.models import (
     SupportTicket,
 )
 from example_site.portal.signals import NEWSLETTER, sync_newsletter
-from wagtail_gdpr import activity, consent, notices
+from wagtail_gdpr import activity, consent, deadlines, notices, rectification
 from wagtail_gdpr.models import (
     ConsentPurpose,
     ConsentRecord,
     ConsentState,
+    DataSubjectRequest,
     GdprSettings,
     MemberActivity,
     PrivacyCentrePage,
@@ -45,6 +50,13 @@ from wagtail_gdpr.models import (
 User = get_user_model()
 
 ADMIN = {"username": "admin", "password": "portal-demo-admin", "email": "admin@example.com"}
+OFFICER = {
+    "username": "dana",
+    "password": "portal-demo-dana",
+    "email": "dpo@example.com",
+    "first_name": "Dana",
+    "last_name": "Dataskydd",
+}
 
 # Phone numbers are from the range the Swedish regulator reserves for fiction (070-17406xx).
 MEMBERS = [
@@ -128,6 +140,24 @@ ACTIVITY = [
     ("bob", MemberActivity.LOGOUT, "192.0.2.44", FIREFOX, timedelta(days=9, hours=-2)),
 ]
 
+# The staff queue: (demo key, kind, member or None for someone without an account, status,
+# received how many days ago, extension reason or ""). Each is found again by its demo key.
+REQUESTS = [
+    ("guest-copy", DataSubjectRequest.ACCESS, None, DataSubjectRequest.UNVERIFIED, 2, ""),
+    ("bob-erasure", DataSubjectRequest.ERASURE, "bob", DataSubjectRequest.IN_REVIEW, 26, ""),
+    ("alice-objection", DataSubjectRequest.OBJECTION, "alice", DataSubjectRequest.QUEUED, 35, ""),
+    (
+        "bob-restriction",
+        DataSubjectRequest.RESTRICTION,
+        "bob",
+        DataSubjectRequest.IN_REVIEW,
+        20,
+        "We need to check the disputed orders with our payment provider first.",
+    ),
+    ("alice-portability", DataSubjectRequest.PORTABILITY, "alice", DataSubjectRequest.DONE, 60, ""),
+]
+GUEST_EMAIL = "erik.ek@example.net"
+
 # (slug, name, needed for the service, text members read before they agree)
 PURPOSES = [
     (
@@ -195,6 +225,8 @@ class Command(BaseCommand):
             notice, centre = self.ensure_privacy_pages(home, purposes[NEWSLETTER])
             self.ensure_gdpr_settings(notice, centre)
             self.ensure_alice_privacy(members["alice"], notice)
+            officer = self.ensure_officer()
+            requests_added = self.ensure_requests(members, officer)
 
         self.stdout.write(self.style.SUCCESS("Demo data is in place."))
         self.stdout.write(
@@ -216,6 +248,11 @@ class Command(BaseCommand):
             f"{NewsletterSubscription.objects.count()}. Alice has passed the consent step; "
             "Bob sees it at his first login."
         )
+        self.stdout.write(
+            f"  Request queue: {DataSubjectRequest.objects.count()} requests "
+            f"({requests_added} new); privacy officer login {officer.username} / "
+            f"{OFFICER['password']}"
+        )
 
     # -- people --------------------------------------------------------------------------
 
@@ -228,6 +265,27 @@ class Command(BaseCommand):
         admin.set_password(ADMIN["password"])
         admin.save()
         return admin
+
+    def ensure_officer(self):
+        """A privacy officer: the queue and the privacy records, nothing else of the admin."""
+        from django.contrib.auth.models import Group
+
+        officer, _created = User.objects.get_or_create(
+            username=OFFICER["username"],
+            defaults={
+                "email": OFFICER["email"],
+                "first_name": OFFICER["first_name"],
+                "last_name": OFFICER["last_name"],
+            },
+        )
+        officer.is_active = True
+        officer.set_password(OFFICER["password"])
+        officer.save()
+        # The group comes with wagtail-gdpr's migrations.
+        group = Group.objects.filter(name="Privacy officers").first()
+        if group is not None:
+            officer.groups.add(group)
+        return officer
 
     def ensure_member(self, spec):
         user, _created = User.objects.get_or_create(
@@ -490,6 +548,52 @@ class Command(BaseCommand):
         gdpr_settings.notice_page = gdpr_settings.notice_page or notice
         gdpr_settings.privacy_centre_page = gdpr_settings.privacy_centre_page or centre
         gdpr_settings.save()
+
+    # -- the staff queue -------------------------------------------------------------------
+
+    def ensure_requests(self, members, officer):
+        added = 0
+        for key, kind, username, status, age_days, extension_reason in REQUESTS:
+            if DataSubjectRequest.objects.filter(payload__demo=key).exists():
+                continue
+            member = members.get(username)
+            received = self.now - timedelta(days=age_days)
+            verified = status != DataSubjectRequest.UNVERIFIED
+            dsr = DataSubjectRequest(
+                kind=kind,
+                status=status,
+                member=member,
+                contact_email=member.email if member else GUEST_EMAIL,
+                language="en",
+                received_at=received,
+                verified_at=received if verified else None,
+                due_at=deadlines.due_date(received) if verified else None,
+                assignee=officer if kind == DataSubjectRequest.ERASURE else None,
+                payload={"demo": key},
+            )
+            if extension_reason:
+                dsr.extended_until = deadlines.latest_extension(dsr)
+                dsr.extension_reason = extension_reason
+            if status == DataSubjectRequest.DONE:
+                dsr.completed_at = received + timedelta(days=3)
+                dsr.outcome = {"decision": "delivered by other means"}
+            dsr.save()
+            added += 1
+        bob = members["bob"]
+        proposed = DataSubjectRequest.objects.filter(
+            member=bob, kind=DataSubjectRequest.RECTIFICATION, payload__field="birth_date"
+        )
+        if not proposed.exists():
+            rectification.propose(
+                bob,
+                "portal.MemberProfile",
+                bob.member_profile.pk,
+                "birth_date",
+                "1992-11-20",
+                "My birth date was typed wrong when I signed up: it is 20 November.",
+            )
+            added += 1
+        return added
 
     def ensure_alice_privacy(self, alice, notice):
         """Alice passed the consent step once: she acknowledged the notice and the terms and

@@ -1,0 +1,1 @@
+"""Browser journeys: Playwright drives Debian's Chromium through the example member portal."""

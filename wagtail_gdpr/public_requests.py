@@ -1,0 +1,282 @@
+"""Requests from people who are not logged in (GDPR Art. 12): a former member, a guest customer.
+
+Anybody may ask, with an email address; the request is kept "unverified" until the address is
+confirmed through an emailed link that is signed, expires and works once. Nothing here ever
+looks for an account with that address: the answer, the email and the time taken are the same
+whether there is one or not, and a confirmed request is never attached to a member by itself
+(staff decide who the person is). Submissions are rate-limited per address and per IP address.
+"""
+
+from __future__ import annotations
+
+import base64
+import logging
+import secrets
+from datetime import timedelta
+from functools import partial
+
+from django.conf import settings
+from django.core import signing
+from django.core.cache import cache
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from wagtail_gdpr import deadlines, emails
+from wagtail_gdpr.models import DataSubjectRequest
+
+logger = logging.getLogger(__name__)
+
+SALT = "wagtail_gdpr.public_requests"
+SOURCE = "public_form"
+KINDS = (
+    DataSubjectRequest.ACCESS,
+    DataSubjectRequest.ERASURE,
+    DataSubjectRequest.RECTIFICATION,
+    DataSubjectRequest.RESTRICTION,
+    DataSubjectRequest.OBJECTION,
+)
+#: Nobody is attached to a public request, so no worker can run it: staff look at each one.
+STATUS_AFTER_CONFIRMATION = dict.fromkeys(KINDS, DataSubjectRequest.IN_REVIEW)
+MAX_MESSAGE_LENGTH = 2000
+DEFAULT_RATES = {"address": "3/d", "ip": "10/h"}
+_PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+class Throttled(Exception):
+    """Too many requests from this IP address; ``message`` is for the visitor."""
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+
+class LinkRefused(Exception):
+    """The confirmation link cannot be used; ``message`` says why, for the visitor."""
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+
+def link_lifetime() -> timedelta:
+    return timedelta(hours=float(getattr(settings, "WAGTAIL_GDPR_PUBLIC_REQUEST_LINK_HOURS", 48)))
+
+
+def normalise(address: str) -> str:
+    return (address or "").strip().lower()
+
+
+# -- rate limits -------------------------------------------------------------------------------
+
+
+def _rate(scope: str) -> tuple[int, int]:
+    """``(count, seconds)`` for ``"address"`` or ``"ip"``.
+
+    From ``WAGTAIL_GDPR_PUBLIC_REQUEST_RATES``; a rate is ``"3/d"`` (per second, minute, hour
+    or day) or a ``(count, seconds)`` pair.
+    """
+    rates = {**DEFAULT_RATES, **getattr(settings, "WAGTAIL_GDPR_PUBLIC_REQUEST_RATES", {})}
+    rate = rates[scope]
+    if isinstance(rate, str):
+        count, _slash, period = rate.partition("/")
+        return int(count), _PERIODS[period.strip()[:1].lower()]
+    count, seconds = rate
+    return int(count), int(seconds)
+
+
+def _hit(scope: str, value: str) -> int:
+    """Count one submission for ``value`` in the current window; returns the count so far.
+
+    The cache key is a keyed hash: neither addresses nor IP addresses are stored in the cache.
+    """
+    limit, seconds = _rate(scope)
+    digest = salted_hmac(f"{SALT}.{scope}", value, algorithm="sha256").hexdigest()[:40]
+    key = f"wagtail_gdpr:public_request:{scope}:{digest}"
+    cache.add(key, 0, timeout=seconds)
+    try:
+        return cache.incr(key)
+    except ValueError:  # the window ended between add() and incr()
+        cache.set(key, 1, timeout=seconds)
+        return 1
+
+
+def client_ip(request) -> str:
+    """The address the request came from. Behind a proxy, have it set ``REMOTE_ADDR``."""
+    return (request.META.get("REMOTE_ADDR") or "unknown") if request is not None else "unknown"
+
+
+# -- tokens ------------------------------------------------------------------------------------
+
+
+def make_token(dsr: DataSubjectRequest) -> str:
+    """Signed (request id and a one-time nonce), then base64url: letters, digits, - and _ only."""
+    nonce = (dsr.payload or {}).get("confirmation", {}).get("nonce", "")
+    signed = signing.dumps({"r": dsr.pk, "n": nonce}, salt=SALT)
+    return base64.urlsafe_b64encode(signed.encode()).decode().rstrip("=")
+
+
+def _unwrap(token: str) -> str:
+    padded = (token or "") + "=" * (-len(token or "") % 4)
+    try:
+        return base64.urlsafe_b64decode(padded.encode("ascii")).decode()
+    except (ValueError, UnicodeError):
+        raise signing.BadSignature("malformed") from None
+
+
+def _load(token: str) -> dict:
+    try:
+        data = signing.loads(_unwrap(token), salt=SALT, max_age=link_lifetime())
+    except signing.SignatureExpired:
+        raise LinkRefused(_("This link has expired. Please send your request again.")) from None
+    except signing.BadSignature:
+        raise LinkRefused(_("This link is not valid.")) from None
+    if not isinstance(data, dict) or not isinstance(data.get("r"), int) or not data.get("n"):
+        raise LinkRefused(_("This link is not valid."))
+    return data
+
+
+def _check(dsr: DataSubjectRequest | None, data: dict) -> DataSubjectRequest:
+    payload = (dsr.payload or {}) if dsr is not None else {}
+    confirmation = payload.get("confirmation") or {}
+    if (
+        dsr is None
+        or payload.get("source") != SOURCE
+        or not secrets.compare_digest(str(confirmation.get("nonce", "")), str(data["n"]))
+    ):
+        raise LinkRefused(_("This link is not valid."))
+    if confirmation.get("used_at"):
+        raise LinkRefused(_("This link has already been used. Your request is with our staff."))
+    if dsr.status != DataSubjectRequest.UNVERIFIED:
+        raise LinkRefused(_("This request is no longer waiting for confirmation."))
+    return dsr
+
+
+def check(token: str) -> DataSubjectRequest:
+    """The request a link confirms, if the link may still be used; else :class:`LinkRefused`."""
+    data = _load(token)
+    return _check(DataSubjectRequest.objects.filter(pk=data["r"]).first(), data)
+
+
+# -- the visitor asks --------------------------------------------------------------------------
+
+
+def submit(kind: str, address: str, message: str = "", *, request=None, confirm_url_for=None):
+    """Record a request and email the confirmation link; ``None`` when the address is throttled.
+
+    Raises :class:`Throttled` when this IP address sent too many. A throttled *address* is not
+    told apart from any other: the caller shows the same answer, and nothing is sent, so the
+    form cannot be used to flood someone's mailbox nor to learn about other people's requests.
+    ``confirm_url_for(token)`` builds the absolute link.
+    """
+    if kind not in KINDS:
+        raise ValueError(f"unknown kind {kind!r}")
+    address = normalise(address)
+    message = (message or "").strip()[:MAX_MESSAGE_LENGTH]
+    ip_limit, _seconds = _rate("ip")
+    if _hit("ip", client_ip(request)) > ip_limit:
+        raise Throttled(
+            _("We received too many requests from your connection. Please try again later.")
+        )
+    address_limit, _seconds = _rate("address")
+    if _hit("address", address) > address_limit:
+        logger.info("A public privacy request was dropped: too many for one address today.")
+        return None
+    now = timezone.now()
+    with transaction.atomic():
+        dsr = DataSubjectRequest.objects.create(
+            kind=kind,
+            status=DataSubjectRequest.UNVERIFIED,
+            member=None,
+            contact_email=address,
+            language=get_language() or settings.LANGUAGE_CODE,
+            received_at=now,
+            payload={
+                "source": SOURCE,
+                "message": message,
+                "confirmation": {"nonce": secrets.token_hex(16), "sent_at": now.isoformat()},
+            },
+        )
+        transaction.on_commit(partial(send_confirmation, dsr.pk, confirm_url_for))
+    logger.info("Public privacy request #%s received, waiting for confirmation.", dsr.pk)
+    return dsr
+
+
+def send_confirmation(request_id: int, confirm_url_for) -> bool:
+    """Email the link. Failures are logged without the address; the visitor may ask again."""
+    dsr = DataSubjectRequest.objects.filter(pk=request_id).first()
+    if dsr is None or not dsr.contact_email:
+        return False
+    context = {
+        "request_obj": dsr,
+        "confirm_url": confirm_url_for(make_token(dsr)) if confirm_url_for else "",
+        "valid_hours": int(link_lifetime().total_seconds() // 3600),
+        "site_name": getattr(settings, "WAGTAIL_SITE_NAME", ""),
+    }
+    subject, text, html = emails.render_message("confirm_request", context, dsr.language)
+    message = EmailMultiAlternatives(subject, text, to=[dsr.contact_email])
+    message.attach_alternative(html, "text/html")
+    try:
+        message.send()
+    except Exception as exc:
+        logger.warning(
+            "The confirmation email of request #%s failed (%s).", request_id, type(exc).__name__
+        )
+        return False
+    return True
+
+
+def confirm(token: str, now=None) -> DataSubjectRequest:
+    """Confirm the address: the request goes to staff and its clock starts. Works once."""
+    from wagtail_gdpr.subject_requests import _response_days
+
+    data = _load(token)
+    now = now or timezone.now()
+    with transaction.atomic():
+        dsr = _check(
+            DataSubjectRequest.objects.select_for_update().filter(pk=data["r"]).first(), data
+        )
+        payload = dict(dsr.payload)
+        payload["confirmation"] = {**payload["confirmation"], "used_at": now.isoformat()}
+        dsr.payload = payload
+        deadlines.resume(dsr, now, _response_days())
+        dsr.verified_at = now
+        dsr.status = STATUS_AFTER_CONFIRMATION[dsr.kind]
+        dsr.save(
+            update_fields=[
+                "payload",
+                "status",
+                "verified_at",
+                "clock_started_at",
+                "clock_paused_at",
+                "paused_for",
+                "due_at",
+                "extended_until",
+            ]
+        )
+    logger.info("Public privacy request #%s confirmed.", dsr.pk)
+    return dsr
+
+
+def discard_unconfirmed(now=None) -> int:
+    """Requests never confirmed within the link's lifetime are cancelled and emptied.
+
+    The address may have been typed by someone else: it is not kept. Returns the count.
+    """
+    now = now or timezone.now()
+    stale = DataSubjectRequest.objects.filter(
+        status=DataSubjectRequest.UNVERIFIED,
+        member__isnull=True,
+        verified_at__isnull=True,
+        received_at__lt=now - link_lifetime(),
+        payload__source=SOURCE,
+    )
+    return stale.update(
+        status=DataSubjectRequest.CANCELLED,
+        contact_email="",
+        payload={"source": SOURCE, "discarded": "not confirmed"},
+        completed_at=now,
+    )
