@@ -16,7 +16,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.db.models import Max, ProtectedError, RestrictedError
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from wagtail_gdpr import erasure_log
@@ -384,7 +384,8 @@ def run_erasure_request(request_id: int) -> str:
         return "failed"
     address, language = dsr.contact_email, dsr.language
     try:
-        with transaction.atomic():
+        # The receipt's wording is made here: in the member's language.
+        with translation.override(language or None), transaction.atomic():
             # Held until commit: a second worker's claim waits here, then finds it done.
             DataSubjectRequest.objects.select_for_update().filter(pk=request_id).first()
             receipt = execute(user, request_id=request_id)

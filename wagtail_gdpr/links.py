@@ -24,5 +24,7 @@ def request_status_url(dsr) -> str:
     base = privacy_centre_url()
     if not base:
         return ""
+    if dsr.member_id is None:
+        return ""  # a request from the public form: its page is for members only
     section = "copy" if dsr.kind in ("access", "portability") else "requests"
-    return f"{base}{section}/{dsr.pk}/" if section == "copy" else f"{base}requests/"
+    return f"{base}{section}/{dsr.pk}/"

@@ -35,13 +35,13 @@ RIGHTS = [
         "restriction",
         _("Limit what we do with your data"),
         _("You can ask us to stop using your data, except to store it, while a question is open."),
-        "requests/",
+        "requests/new/",
     ),
     (
         "objection",
         _("Object"),
         _("You can object to uses of your data that rest on our legitimate interests."),
-        "requests/",
+        "requests/new/",
     ),
     (
         "consent",

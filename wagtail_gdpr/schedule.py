@@ -11,6 +11,16 @@ Sites that use cron instead run the management command named beside each entry.
 from celery.schedules import crontab
 
 BEAT_SCHEDULE = {
+    # manage.py gdpr_discard_unconfirmed
+    "wagtail-gdpr-discard-unconfirmed-requests": {
+        "task": "wagtail_gdpr.discard_unconfirmed_requests",
+        "schedule": crontab(minute=20),
+    },
+    # manage.py gdpr_requeue_recipients
+    "wagtail-gdpr-requeue-recipient-notices": {
+        "task": "wagtail_gdpr.requeue_recipient_notices",
+        "schedule": crontab(minute="*/30"),
+    },
     # manage.py gdpr_retention
     "wagtail-gdpr-retention": {
         "task": "wagtail_gdpr.run_retention",

@@ -84,3 +84,17 @@ def notify_recipients(self, request_id: int) -> dict[str, int]:
     if counts.get(recipients.FAILED) and self.request.retries < self.max_retries:
         raise self.retry(countdown=recipients.retry_delay(self.request.retries))
     return counts
+
+
+@shared_task(name="wagtail_gdpr.discard_unconfirmed_requests", acks_late=True)
+def discard_unconfirmed_requests() -> int:
+    from wagtail_gdpr import public_requests
+
+    return public_requests.discard_unconfirmed()
+
+
+@shared_task(name="wagtail_gdpr.requeue_recipient_notices", acks_late=True)
+def requeue_recipient_notices() -> int:
+    from wagtail_gdpr import recipients
+
+    return recipients.requeue_unfinished()

@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.db.models import Prefetch
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -18,8 +19,14 @@ from .signals import NEWSLETTER
 
 
 def signup(request):
+    # Where the visitor was going before they were asked to log in; only ever on this site.
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = ""
     if request.user.is_authenticated:
-        return redirect("portal:account")
+        return redirect(next_url or "portal:account")
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
@@ -27,8 +34,8 @@ def signup(request):
             MemberProfile.objects.create(user=user)
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, _("Welcome! Your account has been created."))
-        return redirect("portal:account")
-    return render(request, "portal/signup.html", {"form": form})
+        return redirect(next_url or "portal:account")
+    return render(request, "portal/signup.html", {"form": form, "next": next_url})
 
 
 def _profile_of(user):
