@@ -18,6 +18,7 @@ import json
 import re
 import zipfile
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -251,3 +252,26 @@ def forms_of(markup: str) -> list[tuple[str, dict[str, str]]]:
 
 def links_in(text: str) -> list[str]:
     return re.findall(r"https?://[^\s\"'<>]+", text)
+
+
+class PageAudit(HTMLParser):
+    """Visible form controls, their labels and the h1 headings of a page."""
+
+    def __init__(self):
+        super().__init__()
+        self.controls, self.labels, self.h1 = [], set(), 0
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "label" and attrs.get("for"):
+            self.labels.add(attrs["for"])
+        if tag == "h1":
+            self.h1 += 1
+        if tag in ("input", "textarea", "select") and attrs.get("type") != "hidden":
+            self.controls.append(attrs)
+
+
+def audit(response) -> PageAudit:
+    parser = PageAudit()
+    parser.feed(response.content.decode())
+    return parser

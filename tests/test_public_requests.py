@@ -8,7 +8,6 @@ import re
 import time
 from contextlib import contextmanager
 from datetime import timedelta
-from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
 import pytest
@@ -20,6 +19,7 @@ from django.utils import timezone
 
 from tests.access_helpers import (
     add_privacy_centre,
+    audit,
     clean_cache,  # noqa: F401  (autouse)
     links_in,
     make_member,
@@ -69,29 +69,6 @@ def confirm_link(message) -> str:
 
 def strip_csrf(html: str) -> str:
     return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", html)
-
-
-class PageAudit(HTMLParser):
-    """Visible controls, labels and h1 headings of a page."""
-
-    def __init__(self):
-        super().__init__()
-        self.controls, self.labels, self.h1 = [], set(), 0
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "label" and attrs.get("for"):
-            self.labels.add(attrs["for"])
-        if tag == "h1":
-            self.h1 += 1
-        if tag in ("input", "textarea", "select") and attrs.get("type") != "hidden":
-            self.controls.append(attrs)
-
-
-def audit(response) -> PageAudit:
-    parser = PageAudit()
-    parser.feed(response.content.decode())
-    return parser
 
 
 @contextmanager

@@ -1,7 +1,6 @@
 """The right to rectification (Art. 16): direct edits, reviewed proposals, and the staff review."""
 
 from datetime import date
-from html.parser import HTMLParser
 
 import pytest
 from django.contrib.auth.models import Group, Permission
@@ -13,6 +12,7 @@ from wagtail.models import ModelLogEntry
 
 from tests.access_helpers import (
     add_privacy_centre,
+    audit,
     clean_cache,  # noqa: F401  (autouse)
     fresh,
     make_member,
@@ -83,29 +83,6 @@ def post_correction(client, centre_page, model, pk, field, value, reason=None):
     if reason is not None:
         data["reason"] = reason
     return client.post(url_of(centre_page, "correct/"), data)
-
-
-class FormAudit(HTMLParser):
-    """Collects visible inputs, labels and headings of a page."""
-
-    def __init__(self):
-        super().__init__()
-        self.controls, self.labels, self.h1 = [], set(), 0
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "label" and attrs.get("for"):
-            self.labels.add(attrs["for"])
-        if tag == "h1":
-            self.h1 += 1
-        if tag in ("input", "textarea", "select") and attrs.get("type") != "hidden":
-            self.controls.append(attrs)
-
-
-def audit(response) -> FormAudit:
-    parser = FormAudit()
-    parser.feed(response.content.decode())
-    return parser
 
 
 def propose_birth_date(user, profile, value="1991-03-04", reason="My passport says so"):
