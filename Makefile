@@ -27,7 +27,7 @@ demo: install
 	@echo ""
 	@echo "  Example site: http://$(HOST):$(PORT)/   (Wagtail admin: http://$(HOST):$(PORT)/admin/)"
 	@echo "  Log in as a member: alice / portal-demo-alice   or   bob / portal-demo-bob"
-	@echo "  Log in as staff:    admin / portal-demo-admin"
+	@echo "  Log in as staff:    admin / portal-demo-admin   (privacy officer: dana / portal-demo-dana)"
 	@echo ""
 	$(BIN)/python example_site/manage.py runserver $(HOST):$(PORT)
 

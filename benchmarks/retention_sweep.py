@@ -30,7 +30,9 @@ def insert_expired_activity(user_id: int, rows: int):
             """,
             [user_id, rows],
         )
-        cursor.execute(f"ANALYZE {MemberActivity._meta.db_table}")
+        # Every timed run starts from the same, freshly vacuumed table: no run pays for the
+        # dead rows an earlier run left.
+        cursor.execute(f"VACUUM ANALYZE {MemberActivity._meta.db_table}")
 
 
 def main(expired_rows: int, erasure_rows: int):
