@@ -25,7 +25,7 @@ from tests.access_helpers import (
     url_of,
 )
 from tests.testapp.models import Profile
-from wagtail_gdpr import deadlines, queue, rectification
+from wagtail_gdpr import deadlines, processing, queue, rectification
 from wagtail_gdpr.models import DataSubjectRequest, LegalHold
 from wagtail_gdpr.schedule import BEAT_SCHEDULE
 
@@ -456,7 +456,10 @@ def seed(alice):
         "correction": rectification.propose(alice, "testapp.Profile", profile.pk, "birth_date",
                                             "1991-03-04", "My passport <b>says</b> so"),
         "erasure": make_request(R.ERASURE, member=bob),
-        "restriction": make_request(R.RESTRICTION, member=alice, status=R.QUEUED),
+        "restriction": make_request(R.RESTRICTION, member=alice, status=R.QUEUED,
+                                    payload={"purpose": "security-of-your-account"}),
+        "restricted": make_request(R.RESTRICTION, member=bob, status=R.DONE,
+                                   outcome={"active": True, "purpose": "all"}),
         "objection": make_request(R.OBJECTION, member=bob,
                                   received_at=timezone.now() - timedelta(days=40)),
     }  # fmt: skip
@@ -565,6 +568,8 @@ POSTS = {
     },
     queue.DELIVER: lambda officer: {"note": "By post"},
     queue.CLOSE: lambda officer: {"note": "Done"},
+    queue.ACCEPT_PROCESSING: lambda officer: {},
+    queue.LIFT_PROCESSING: lambda officer: {},
     queue.REFUSE: lambda officer: {"reason": "Manifestly unfounded"},
 }
 
@@ -579,6 +584,8 @@ LOGGED_AS = {
     queue.SCHEDULE_ERASURE: queue.ERASURE_SCHEDULED,
     queue.DELIVER: queue.DELIVERED,
     queue.CLOSE: queue.CLOSED,
+    queue.ACCEPT_PROCESSING: processing.ACCEPTED_ACTION,
+    queue.LIFT_PROCESSING: processing.LIFTED_ACTION,
     queue.REFUSE: queue.REFUSED,
 }
 

@@ -87,6 +87,8 @@ SCHEDULE_ERASURE = "schedule_erasure"
 DELIVER = "deliver"
 CLOSE = "close"
 REFUSE = "refuse"
+ACCEPT_PROCESSING = "accept_processing"
+LIFT_PROCESSING = "lift_processing"
 ACTIONS = [
     ASSIGN,
     VERIFY,
@@ -94,6 +96,8 @@ ACTIONS = [
     EXTEND,
     APPROVE,
     REJECT,
+    ACCEPT_PROCESSING,
+    LIFT_PROCESSING,
     RUN_ERASURE,
     SCHEDULE_ERASURE,
     DELIVER,
@@ -105,6 +109,7 @@ R = DataSubjectRequest
 #: States in which staff may act on a request: open, and no worker is on it.
 ACTIONABLE = (R.QUEUED, R.IN_REVIEW, R.SCHEDULED, R.FAILED)
 COPY_KINDS = (R.ACCESS, R.PORTABILITY)
+PROCESSING_KINDS = (R.RESTRICTION, R.OBJECTION)
 
 
 class ActionRefused(Exception):
@@ -179,6 +184,16 @@ def available_actions(dsr: DataSubjectRequest, now: datetime | None = None) -> l
         ),
         APPROVE: reviewing_correction,
         REJECT: reviewing_correction,
+        ACCEPT_PROCESSING: (
+            kind in PROCESSING_KINDS
+            and status in (R.QUEUED, R.IN_REVIEW)
+            and dsr.member_id is not None
+        ),
+        LIFT_PROCESSING: (
+            kind in PROCESSING_KINDS
+            and status == R.DONE
+            and bool((dsr.outcome or {}).get("active"))
+        ),
         RUN_ERASURE: kind == R.ERASURE and status in ACTIONABLE and dsr.member_id is not None,
         SCHEDULE_ERASURE: (
             kind == R.ERASURE and status in ACTIONABLE and dsr.member_id is not None
@@ -194,6 +209,10 @@ _NOT_NOW = {
     VERIFY: gettext_lazy("This request is not waiting for an identity check."),
     EXTEND: gettext_lazy("The deadline of this request cannot be extended now."),
     RUN_ERASURE: gettext_lazy("This erasure cannot be run now."),
+    ACCEPT_PROCESSING: gettext_lazy(
+        "Only an open restriction or objection linked to a member can be accepted."
+    ),
+    LIFT_PROCESSING: gettext_lazy("Only an accepted restriction or objection can be lifted."),
     SCHEDULE_ERASURE: gettext_lazy("This erasure cannot be scheduled now."),
     DELIVER: gettext_lazy("Only an open request for a copy of data can be marked delivered."),
     CLOSE: gettext_lazy(
@@ -443,6 +462,29 @@ def mark_delivered(dsr: DataSubjectRequest, user, note: str = "", now=None):
         _require(dsr, DELIVER, now)
         _finish(dsr, user, DELIVERED, "delivered by other means", note, now)
     return dsr
+
+
+def accept_processing(dsr: DataSubjectRequest, user):
+    """Accept a restriction or objection: ``processing_allowed`` says no from now on."""
+    from wagtail_gdpr import processing
+
+    _require(dsr, ACCEPT_PROCESSING, timezone.now())
+    try:
+        return processing.accept(dsr, user)
+    except processing.ProcessingRequestRefused as exc:
+        raise ActionRefused(exc.message) from exc
+
+
+def lift_processing(dsr: DataSubjectRequest, user):
+    """End an accepted restriction or objection; the member is told."""
+    from wagtail_gdpr import processing
+
+    _require(dsr, LIFT_PROCESSING, timezone.now())
+    lift = processing.lift_restriction if dsr.kind == R.RESTRICTION else processing.lift_objection
+    try:
+        return lift(dsr, user)
+    except processing.ProcessingRequestRefused as exc:
+        raise ActionRefused(exc.message) from exc
 
 
 def close(dsr: DataSubjectRequest, user, note: str = "", now=None):

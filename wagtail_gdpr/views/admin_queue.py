@@ -132,6 +132,8 @@ PERFORM = {
     queue.RUN_ERASURE: lambda dsr, user, data: queue.run_erasure_now(dsr, user),
     queue.SCHEDULE_ERASURE: lambda dsr, user, data: queue.schedule_erasure(dsr, user, data["when"]),
     queue.DELIVER: lambda dsr, user, data: queue.mark_delivered(dsr, user, data["note"]),
+    queue.ACCEPT_PROCESSING: lambda dsr, user, data: queue.accept_processing(dsr, user),
+    queue.LIFT_PROCESSING: lambda dsr, user, data: queue.lift_processing(dsr, user),
     queue.CLOSE: lambda dsr, user, data: queue.close(dsr, user, data["note"]),
     queue.REFUSE: lambda dsr, user, data: queue.refuse(dsr, user, data["reason"]),
 }
@@ -232,6 +234,26 @@ ACTIONS = {
             ),
             NoteForm,
             gettext_lazy("Request marked delivered."),
+        ),
+        Action(
+            queue.ACCEPT_PROCESSING,
+            gettext_lazy("Accept"),
+            gettext_lazy("Accept the restriction or objection"),
+            gettext_lazy(
+                "From now on the purpose it names may not run for this member: "
+                "processing_allowed() answers no. The member is told."
+            ),
+            NoFields,
+            gettext_lazy("Restriction or objection accepted."),
+            style="",
+        ),
+        Action(
+            queue.LIFT_PROCESSING,
+            gettext_lazy("Lift"),
+            gettext_lazy("Lift the restriction or objection"),
+            gettext_lazy("The purpose may run again for this member. The member is told."),
+            NoFields,
+            gettext_lazy("Restriction or objection lifted."),
         ),
         Action(
             queue.CLOSE,
