@@ -708,3 +708,43 @@ def test_markup_in_a_hold_reason_is_escaped_on_the_plan_page(centre):  # noqa: F
     assert blocked.status_code == 409
     assert not DataSubjectRequest.objects.filter(kind=DataSubjectRequest.ERASURE).exists()
     assert Order.objects.filter(pk=alice.old_orders[0].pk).exists()
+
+
+@pytest.mark.django_db
+def test_wrong_passwords_are_throttled_and_nothing_is_erased(client, settings):
+    from django.core.cache import cache
+
+    from wagtail_gdpr.models import MemberActivity
+
+    cache.clear()
+    add_privacy_centre()
+    alice = make_member("alice")
+    client.force_login(alice)
+    for _ in range(5):
+        response = client.post("/privacy-centre/erase/", {"password": "guess", "confirm": "on"})
+        assert "That is not your password." in response.content.decode()
+    # The sixth try is refused even with the right password, and nothing is erased.
+    response = client.post("/privacy-centre/erase/", {"password": PASSWORD, "confirm": "on"})
+    assert response.status_code == 400
+    assert "Too many wrong passwords" in response.content.decode()
+    assert get_user_model().objects.filter(pk=alice.pk).exists()
+    assert MemberActivity.objects.filter(user=alice, kind="login_failed").count() == 5
+    cache.clear()
+
+
+@pytest.mark.django_db
+def test_a_copy_being_prepared_does_not_outlive_the_erasure():
+    """The worker of a copy requested just before erasure finds it cancelled and keeps nothing."""
+    from wagtail_gdpr import reports, subject_requests
+    from wagtail_gdpr.models import AccessReport, DataSubjectRequest
+
+    alice = make_member("alice")
+    copy = DataSubjectRequest.objects.create(kind="access", status="queued", member=alice)
+    assert subject_requests.claim(copy.pk) is not None  # a worker has started on it
+
+    erasure.execute(alice)
+
+    copy.refresh_from_db()
+    assert copy.status == DataSubjectRequest.CANCELLED
+    assert reports.build_access_report(copy.pk) == "skipped"
+    assert not AccessReport.objects.filter(request=copy).exists()

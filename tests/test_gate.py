@@ -68,8 +68,8 @@ def pass_gate(client, next_url="/", **kwargs):
 def test_first_login_is_gated_then_acknowledged_with_the_live_version_then_not_again(
     member_client, member, notice, centre
 ):
-    response = member_client.get("/privacy-centre/?tab=orders&page=2")
-    assert next_of(response) == "/privacy-centre/?tab=orders&page=2"
+    response = member_client.get("/?tab=orders&page=2")
+    assert next_of(response) == "/?tab=orders&page=2"
     assert ledger_count() == 0
 
     step = member_client.get(response["Location"])
@@ -80,8 +80,8 @@ def test_first_login_is_gated_then_acknowledged_with_the_live_version_then_not_a
     assert "Shipping address" not in html  # the step shows categories, not each field
     assert "Deliver and bill orders" in html  # ...but the inventory is there
 
-    answered = pass_gate(member_client, "/privacy-centre/?tab=orders&page=2")
-    assert answered["Location"] == "/privacy-centre/?tab=orders&page=2"
+    answered = pass_gate(member_client, "/?tab=orders&page=2")
+    assert answered["Location"] == "/?tab=orders&page=2"
 
     record = ConsentRecord.objects.get()
     version = NoticeVersion.objects.get(page_id=notice.pk)
@@ -94,12 +94,12 @@ def test_first_login_is_gated_then_acknowledged_with_the_live_version_then_not_a
     assert record.text_sha256 == consent.text_sha256(notice.get_notice_text())
     assert ConsentText.objects.get(sha256=record.text_sha256).text == notice.get_notice_text()
 
-    assert member_client.get("/privacy-centre/").status_code == 200
+    assert member_client.get("/").status_code == 200
     assert member_client.get("/").status_code == 200
     # ... also in a new session: the ledger, not only the session, lets them through
     fresh = Client()
     fresh.force_login(member)
-    assert fresh.get("/privacy-centre/").status_code == 200
+    assert fresh.get("/").status_code == 200
     assert ledger_count() == 1
 
 
@@ -120,13 +120,13 @@ def test_the_step_records_the_ip_network_and_user_agent(member_client, notice):
 def test_nobody_is_gated_when_there_is_nothing_to_acknowledge(member_client, centre):
     configure(controller_name="Example AB")  # no notice page, no required purpose
     make_purpose("newsletter")  # optional purposes never gate
-    assert member_client.get("/privacy-centre/").status_code == 200
+    assert member_client.get("/").status_code == 200
 
 
 @pytest.mark.django_db
 def test_a_notice_page_that_was_never_published_does_not_gate(member_client, centre):
     configure(notice_page=add_notice_page())
-    assert member_client.get("/privacy-centre/").status_code == 200
+    assert member_client.get("/").status_code == 200
 
 
 @pytest.mark.django_db
@@ -149,23 +149,23 @@ def test_a_material_republication_gates_again_and_is_acknowledged_anew(
     member_client, member, notice, centre, django_capture_on_commit_callbacks
 ):
     pass_gate(member_client)
-    assert member_client.get("/privacy-centre/").status_code == 200
+    assert member_client.get("/").status_code == 200
 
     with django_capture_on_commit_callbacks(execute=True):
         notice = publish(notice, material=True, summary="We now share orders with a carrier.")
 
-    response = member_client.get("/privacy-centre/")
-    assert next_of(response) == "/privacy-centre/"
+    response = member_client.get("/")
+    assert next_of(response) == "/"
     step = member_client.get(response["Location"])
     assert "We now share orders with a carrier." in step.content.decode()
 
-    pass_gate(member_client, "/privacy-centre/")
+    pass_gate(member_client, "/")
     latest = NoticeVersion.objects.get(page_id=notice.pk, number=2)
     assert latest.material is True
     record = ConsentRecord.objects.order_by("pk").last()
     assert record.notice_version == latest
     assert record.text_sha256 == latest.text_sha256 == consent.text_sha256(notice.get_notice_text())
-    assert member_client.get("/privacy-centre/").status_code == 200
+    assert member_client.get("/").status_code == 200
     assert ledger_count() == 2
 
 
@@ -180,7 +180,7 @@ def test_a_material_republication_gates_a_new_session_too(
         publish(notice, material=True, summary="Changed.")
     second = Client()
     second.force_login(member)
-    assert next_of(second.get("/privacy-centre/")) == "/privacy-centre/"
+    assert next_of(second.get("/")) == "/"
 
 
 @pytest.mark.django_db
@@ -193,10 +193,10 @@ def test_a_non_material_republication_does_not_gate_again(
         notice = publish(notice, material=False, summary="A typo fixed.")
 
     assert NoticeVersion.objects.get(page_id=notice.pk, number=2).material is False
-    assert member_client.get("/privacy-centre/").status_code == 200
+    assert member_client.get("/").status_code == 200
     fresh = Client()
     fresh.force_login(member)
-    assert fresh.get("/privacy-centre/").status_code == 200
+    assert fresh.get("/").status_code == 200
     assert ledger_count() == 1
 
 
@@ -209,7 +209,7 @@ def test_a_member_who_joins_after_a_non_material_change_acknowledges_the_live_ve
     newcomer = make_member("newcomer")
     client = Client()
     client.force_login(newcomer)
-    assert next_of(client.get("/privacy-centre/")) == "/privacy-centre/"
+    assert next_of(client.get("/")) == "/"
     pass_gate(client)
     record = ConsentRecord.objects.get(user=newcomer)
     assert record.notice_version.number == 2
@@ -222,12 +222,12 @@ def test_a_member_who_joins_after_a_non_material_change_acknowledges_the_live_ve
 @pytest.mark.django_db
 def test_a_required_purpose_gates_and_is_acknowledged_on_the_step(member_client, member, centre):
     terms = make_purpose("terms", name="Terms of service", required=True, text="Our terms.")
-    response = member_client.get("/privacy-centre/")
-    assert next_of(response) == "/privacy-centre/"
+    response = member_client.get("/")
+    assert next_of(response) == "/"
     step = member_client.get(response["Location"])
     assert "Our terms." in step.content.decode()
 
-    pass_gate(member_client, "/privacy-centre/")
+    pass_gate(member_client, "/")
 
     record = ConsentRecord.objects.get()
     assert (record.purpose, record.action, record.purpose_version) == (
@@ -236,7 +236,7 @@ def test_a_required_purpose_gates_and_is_acknowledged_on_the_step(member_client,
         1,
     )
     assert record.text_sha256 == consent.text_sha256("Our terms.")
-    assert member_client.get("/privacy-centre/").status_code == 200
+    assert member_client.get("/").status_code == 200
 
 
 @pytest.mark.django_db
@@ -248,12 +248,12 @@ def test_raising_a_required_purposes_version_gates_again(member_client, member, 
     terms.text = "Our new terms."
     terms.save()
 
-    response = member_client.get("/privacy-centre/")
-    assert next_of(response) == "/privacy-centre/"
+    response = member_client.get("/")
+    assert next_of(response) == "/"
     assert "Our new terms." in member_client.get(response["Location"]).content.decode()
-    pass_gate(member_client, "/privacy-centre/")
+    pass_gate(member_client, "/")
     assert ConsentRecord.objects.order_by("pk").last().purpose_version == 2
-    assert member_client.get("/privacy-centre/").status_code == 200
+    assert member_client.get("/").status_code == 200
 
 
 @pytest.mark.django_db
@@ -334,13 +334,13 @@ def test_staff_are_never_gated(client, notice, centre):
     make_purpose("terms", required=True)
     for user in (make_staff("staff"), make_superuser("admin")):
         client.force_login(user)
-        assert client.get("/privacy-centre/").status_code == 200
+        assert client.get("/").status_code == 200
     assert ledger_count() == 0
 
 
 @pytest.mark.django_db
 def test_anonymous_visitors_are_not_gated(client, notice, centre):
-    assert client.get("/privacy-centre/").status_code == 200
+    assert client.get("/").status_code == 200
     assert client.get(notice.url).status_code == 200
 
 
@@ -379,8 +379,8 @@ def test_a_gated_member_can_log_out(member_client, notice, settings):
 
 @pytest.mark.django_db
 def test_a_post_to_a_gated_url_is_redirected_not_served(member_client, notice, centre):
-    response = member_client.post("/privacy-centre/", {"x": "1"})
-    assert next_of(response) == "/privacy-centre/"
+    response = member_client.post("/", {"x": "1"})
+    assert next_of(response) == "/"
 
 
 @pytest.mark.django_db
@@ -444,7 +444,7 @@ def test_once_warm_the_gate_adds_no_query_to_a_member_page(passed_client, settin
 def test_on_a_page_that_never_looks_at_the_member_the_gate_only_loads_them(
     passed_client, centre, settings
 ):
-    added = added_by_gate(passed_client, "/privacy-centre/", settings)
+    added = added_by_gate(passed_client, "/", settings)
     # an anonymous page never reads the session; telling a member from staff needs it and
     # the user row, and nothing more
     assert len(added) <= 2, added
@@ -460,7 +460,7 @@ def warm_request(member_client, member, notice):
     member_client.get("/")
     pass_gate(member_client)
 
-    request = RequestFactory().get("/privacy-centre/")
+    request = RequestFactory().get("/")
     request.user = type(member).objects.get(pk=member.pk)
     request.session = SessionStore(member_client.session.session_key)
     # read before measuring, as AuthenticationMiddleware reads it on every member request
@@ -648,3 +648,16 @@ def test_a_tampered_step_is_refused_with_a_message_and_nothing_recorded(member_c
     assert response.status_code == 400
     assert ledger_count() == 0
     assert 'role="alert"' in response.content.decode(), "the member is not told what went wrong"
+
+
+@pytest.mark.django_db
+def test_the_privacy_centre_is_never_gated(member_client, notice):
+    """Withdrawing consent, a copy, erasure: rights do not wait for agreeing to anything."""
+    from tests.access_helpers import add_privacy_centre
+
+    add_privacy_centre()
+    assert next_of(member_client.get("/")) == "/"  # the member still has to acknowledge
+    for sub in ["", "consents/", "copy/", "erase/", "data/"]:
+        response = member_client.get(f"/privacy-centre/{sub}")
+        assert response.status_code == 200, (sub, response.status_code)
+    assert ledger_count() == 0

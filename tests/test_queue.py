@@ -2,7 +2,7 @@
 
 import csv
 import io
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -25,7 +25,7 @@ from tests.access_helpers import (
     url_of,
 )
 from tests.testapp.models import Profile
-from wagtail_gdpr import deadlines, processing, queue, rectification
+from wagtail_gdpr import deadlines, processing, queue, rectification, subject_requests
 from wagtail_gdpr.models import DataSubjectRequest, LegalHold
 from wagtail_gdpr.schedule import BEAT_SCHEDULE
 
@@ -250,7 +250,8 @@ def test_schedule_an_erasure_before_it_is_due(officer, alice):
 
     dsr.refresh_from_db()
     assert dsr.status == R.SCHEDULED
-    assert dsr.payload["execute_after"] == at(2024, 5, 20).isoformat()
+    # Kept in UTC, so that a stored moment compares rightly with any clock.
+    assert dsr.payload["execute_after"] == at(2024, 5, 20).astimezone(UTC).isoformat()
     entry = the_entry(queue.ERASURE_SCHEDULED, dsr, officer)
     assert entry.data["execute_after"] == at(2024, 5, 20).isoformat()
 
@@ -620,3 +621,11 @@ def test_a_form_error_and_a_refused_action_are_shown(officer, alice):
 def test_the_corrections_review_is_in_the_privacy_menu(officer):
     body = logged_in(officer).get("/admin/").content.decode()
     assert "/admin/gdpr/corrections/" in body
+
+
+def test_a_scheduled_erasure_is_released_at_its_moment_whatever_the_offset(officer, alice):
+    """10:00 in Stockholm is 08:00 UTC: released then, not two hours later."""
+    dsr = make_request(R.ERASURE, member=alice, received_at=at(2024, 5, 1))
+    queue.schedule_erasure(dsr, officer, at(2024, 5, 20, 10), now=at(2024, 5, 2))
+    assert subject_requests.release_due_erasures(now=at(2024, 5, 20, 9, 59)) == 0
+    assert subject_requests.release_due_erasures(now=at(2024, 5, 20, 10, 0)) == 1

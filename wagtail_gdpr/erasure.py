@@ -344,6 +344,15 @@ def execute(user, *, request_id: int | None = None, now=None) -> dict:
         plan = build_plan(user, now, _groups=groups)
         if plan.blocked_by:
             raise ErasureBlocked(plan.blocked_by)
+        # A copy still being prepared must not outlive the erasure: its worker finds the
+        # request cancelled and keeps nothing.
+        from wagtail_gdpr.models import DataSubjectRequest
+
+        DataSubjectRequest.objects.filter(
+            member=user,
+            kind__in=(DataSubjectRequest.ACCESS, DataSubjectRequest.PORTABILITY),
+            status__in=DataSubjectRequest.OPEN_STATUSES,
+        ).update(status=DataSubjectRequest.CANCELLED, completed_at=now)
         log_entries = []
         for group in groups:
             declaration = group.declaration

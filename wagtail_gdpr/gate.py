@@ -35,6 +35,8 @@ class Requirements:
     purposes: tuple[tuple[int, int], ...] = field(default_factory=tuple)
     #: Where the notice is read; never gated.
     notice_path: str = ""
+    #: The privacy centre: rights do not wait for consent, so it is never gated either.
+    centre_path: str = ""
 
     @property
     def fingerprint(self) -> str:
@@ -73,16 +75,21 @@ def compute_requirements(site) -> Requirements:
         .order_by("pk")
         .values_list("pk", "version")
     )
-    notice_path = ""
-    if page_id:
-        notice_page = gdpr_settings.notice_page
-        notice_path = (notice_page.get_url() or "") if notice_page.live else ""
     return Requirements(
         notice_page_id=page_id,
         material_number=material.number if material else None,
         purposes=purposes,
-        notice_path=notice_path if notice_path.startswith("/") and notice_path != "/" else "",
+        notice_path=_path_of(gdpr_settings.notice_page),
+        centre_path=_path_of(gdpr_settings.privacy_centre_page),
     )
+
+
+def _path_of(page) -> str:
+    """The page's path on this site, or '' (never the site root: that would exempt it all)."""
+    if page is None or not page.live:
+        return ""
+    path = page.get_url() or ""
+    return path if path.startswith("/") and path != "/" else ""
 
 
 def requirements_for_site(site) -> Requirements:

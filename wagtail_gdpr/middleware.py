@@ -28,8 +28,9 @@ class ConsentGateMiddleware(MiddlewareMixin):
     """Place it after ``AuthenticationMiddleware``.
 
     Never gated: anonymous visitors, staff, the Wagtail admin, static and media files, the
-    consent step, the privacy notice itself, login and logout (by URL name in any namespace, or
-    by view class), and ``WAGTAIL_GDPR_GATE_EXEMPT_PATHS`` / ``..._EXEMPT_URL_NAMES``.
+    consent step, the privacy notice and the privacy centre, login and logout (by URL name in
+    any namespace, or by view class), and ``WAGTAIL_GDPR_GATE_EXEMPT_PATHS`` /
+    ``..._EXEMPT_URL_NAMES``.
     """
 
     _exempt_prefixes = None
@@ -64,8 +65,11 @@ class ConsentGateMiddleware(MiddlewareMixin):
         if site is None:
             return None
         requirements = gate.requirements_for_site(site)
-        if requirements.notice_path and request.path.startswith(requirements.notice_path):
-            return None  # members must be able to read what they are asked to acknowledge
+        exempt_pages = tuple(p for p in (requirements.notice_path, requirements.centre_path) if p)
+        if exempt_pages and request.path.startswith(exempt_pages):
+            # Members read what they are asked to acknowledge, and use their rights (withdraw,
+            # copy, erase...) without first having to agree to anything.
+            return None
         if not gate.must_stop(request, site):
             return None
         query = urlencode({"next": request.get_full_path()})

@@ -10,7 +10,7 @@ The admin views are thin callers of these functions.
 from __future__ import annotations
 
 import logging
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from functools import partial
 
 from django.conf import settings
@@ -382,7 +382,7 @@ def run_erasure_now(dsr: DataSubjectRequest, user, now: datetime | None = None):
                 % {"reason": blocked_by}
             )
         dsr.status = R.QUEUED
-        dsr.payload = {**dsr.payload, "execute_after": now.isoformat()}
+        dsr.payload = {**dsr.payload, "execute_after": now.astimezone(UTC).isoformat()}
         dsr.enqueued_at = None
         dsr.failure_reason = ""
         dsr.save(update_fields=["status", "payload", "enqueued_at", "failure_reason"])
@@ -408,7 +408,7 @@ def schedule_erasure(dsr: DataSubjectRequest, user, when: datetime, now: datetim
                 % {"date": timezone.localtime(due).strftime("%Y-%m-%d %H:%M")}
             )
         dsr.status = R.SCHEDULED
-        dsr.payload = {**dsr.payload, "execute_after": when.isoformat()}
+        dsr.payload = {**dsr.payload, "execute_after": when.astimezone(UTC).isoformat()}
         dsr.failure_reason = ""
         dsr.save(update_fields=["status", "payload", "failure_reason"])
         _log(dsr, ERASURE_SCHEDULED, user, execute_after=_iso(when))

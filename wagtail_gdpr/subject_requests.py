@@ -9,7 +9,7 @@ the queue by :func:`requeue_stuck`, run periodically. The claim makes a second r
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from datetime import UTC, timedelta
 from functools import partial
 
 from django.conf import settings
@@ -17,6 +17,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -195,7 +196,7 @@ def request_erasure(user, *, request=None, now=None) -> DataSubjectRequest:
             received_at=now,
             verified_at=now,  # the member re-entered their password
             due_at=deadlines.due_date(now, _response_days(site)),
-            payload={"execute_after": execute_after.isoformat()},
+            payload={"execute_after": execute_after.astimezone(UTC).isoformat()},
         )
         activity.record(user, MemberActivity.REQUEST, detail=f"erasure #{dsr.pk}", request=request)
         if not grace_days:
@@ -215,6 +216,12 @@ def cancel_erasure(user, request_id: int) -> bool:
     )
 
 
+def _is_due(execute_after: str | None, now) -> bool:
+    """Compared as moments, not as text: the stored offset may differ from now's."""
+    moment = parse_datetime(execute_after or "")
+    return moment is None or moment <= now
+
+
 def release_due_erasures(now=None) -> int:
     """Scheduled erasures whose grace period is over go to the queue."""
     now = now or timezone.now()
@@ -223,7 +230,7 @@ def release_due_erasures(now=None) -> int:
         for dsr in DataSubjectRequest.objects.filter(
             kind=DataSubjectRequest.ERASURE, status=DataSubjectRequest.SCHEDULED
         )
-        if dsr.payload.get("execute_after", "") <= now.isoformat()
+        if _is_due(dsr.payload.get("execute_after"), now)
     ]
     released = DataSubjectRequest.objects.filter(
         pk__in=due, status=DataSubjectRequest.SCHEDULED

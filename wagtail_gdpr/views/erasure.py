@@ -2,13 +2,14 @@
 
 from django import forms
 from django.contrib.auth.models import AnonymousUser
+from django.core.cache import cache
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from wagtail_gdpr import erasure, subject_requests
-from wagtail_gdpr.models import DataSubjectRequest
+from wagtail_gdpr import activity, erasure, subject_requests
+from wagtail_gdpr.models import DataSubjectRequest, MemberActivity
 from wagtail_gdpr.views.common import base_template
 from wagtail_gdpr.views.privacy_centre import render_centre
 
@@ -27,9 +28,23 @@ class ConfirmErasureForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.user = user
 
+    #: Wrong passwords allowed per member and hour: a session left open must not become a
+    #: way to guess the password (and then erase the account).
+    MAX_FAILURES = 5
+
+    def _failures_key(self):
+        return f"wagtail_gdpr:erasure-password:{self.user.pk}"
+
     def clean_password(self):
         password = self.cleaned_data["password"]
+        failures = cache.get(self._failures_key(), 0)
+        if failures >= self.MAX_FAILURES:
+            raise forms.ValidationError(
+                _("Too many wrong passwords. Please try again in an hour."), code="throttled"
+            )
         if not self.user.check_password(password):
+            cache.set(self._failures_key(), failures + 1, 3600)
+            activity.record(self.user, MemberActivity.LOGIN_FAILED, detail="erasure confirmation")
             raise forms.ValidationError(_("That is not your password."), code="wrong_password")
         return password
 
