@@ -35,7 +35,7 @@ from django.utils.translation import gettext as _
 from wagtail import hooks
 from wagtail.log_actions import log
 
-from wagtail_gdpr import activity, consent, deadlines, emails
+from wagtail_gdpr import activity, consent, deadlines, emails, subject_requests
 from wagtail_gdpr.models import ConsentPurpose, DataSubjectRequest, MemberActivity
 from wagtail_gdpr.registry import (
     CONSENT,
@@ -241,12 +241,6 @@ def processing_allowed(member, purpose_slug: str) -> bool:
 # -- the member asks ---------------------------------------------------------------------------
 
 
-def _response_days(request) -> int | None:
-    from wagtail_gdpr.subject_requests import _response_days as site_response_days
-
-    return site_response_days(getattr(request, "_wagtail_site", None))
-
-
 def request_change(
     user, kind: str, purpose_slug: str, reason: str = "", *, request=None
 ) -> DataSubjectRequest:
@@ -302,7 +296,7 @@ def request_change(
             language=get_language() or settings.LANGUAGE_CODE,
             received_at=now,
             verified_at=now,  # logged in: identity is established by the login
-            due_at=deadlines.due_date(now, _response_days(request)),
+            due_at=deadlines.due_date(now, subject_requests.response_days(request)),
             payload={
                 "purpose": purpose_slug,
                 "purpose_name": purpose_name(purpose_slug),
@@ -321,8 +315,7 @@ def _iso(moment: datetime) -> str:
 
 
 def _lock(dsr: DataSubjectRequest | int) -> DataSubjectRequest:
-    pk = dsr if isinstance(dsr, int) else dsr.pk
-    locked = DataSubjectRequest.objects.select_for_update().filter(pk=pk).first()
+    locked = subject_requests.lock_request(dsr)
     if locked is None:
         raise ProcessingRequestRefused(_("This request no longer exists."))
     return locked

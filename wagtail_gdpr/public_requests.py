@@ -231,7 +231,7 @@ def send_confirmation(request_id: int, confirm_url_for) -> bool:
 
 def confirm(token: str, now=None) -> DataSubjectRequest:
     """Confirm the address: the request goes to staff and its clock starts. Works once."""
-    from wagtail_gdpr.subject_requests import _response_days
+    from wagtail_gdpr.subject_requests import response_days
 
     data = _load(token)
     now = now or timezone.now()
@@ -242,7 +242,7 @@ def confirm(token: str, now=None) -> DataSubjectRequest:
         payload = dict(dsr.payload)
         payload["confirmation"] = {**payload["confirmation"], "used_at": now.isoformat()}
         dsr.payload = payload
-        deadlines.resume(dsr, now, _response_days())
+        deadlines.resume(dsr, now, response_days())
         dsr.verified_at = now
         dsr.status = STATUS_AFTER_CONFIRMATION[dsr.kind]
         dsr.save(

@@ -229,8 +229,7 @@ def _require(dsr: DataSubjectRequest, action: str, now: datetime):
 
 
 def _lock(dsr: DataSubjectRequest | int) -> DataSubjectRequest:
-    pk = dsr if isinstance(dsr, int) else dsr.pk
-    locked = DataSubjectRequest.objects.select_for_update().filter(pk=pk).first()
+    locked = subject_requests.lock_request(dsr)
     if locked is None:
         raise ActionRefused(_("This request no longer exists."))
     return locked

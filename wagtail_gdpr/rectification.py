@@ -24,7 +24,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
-from wagtail_gdpr import activity, deadlines, emails, recipients
+from wagtail_gdpr import activity, deadlines, emails, recipients, subject_requests
 from wagtail_gdpr.models import DataSubjectRequest, MemberActivity
 from wagtail_gdpr.registry import (
     CORRECTION_MODES,
@@ -216,12 +216,6 @@ def _current(instance: models.Model, field: models.Field):
     return jsonable(field.value_from_object(instance))
 
 
-def _response_days(request) -> int | None:
-    from wagtail_gdpr.subject_requests import _response_days as site_response_days
-
-    return site_response_days(getattr(request, "_wagtail_site", None))
-
-
 def _contact(user) -> dict:
     return {
         "member": user,
@@ -312,7 +306,7 @@ def propose(
             status=DataSubjectRequest.IN_REVIEW,
             received_at=now,
             verified_at=now,
-            due_at=deadlines.due_date(now, _response_days(request)),
+            due_at=deadlines.due_date(now, subject_requests.response_days(request)),
             payload={
                 "model": model_label,
                 "pk": key[1],

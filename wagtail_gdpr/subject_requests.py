@@ -44,11 +44,20 @@ def access_cooldown() -> timedelta:
     return timedelta(hours=float(getattr(settings, "WAGTAIL_GDPR_ACCESS_COOLDOWN_HOURS", 24)))
 
 
-def _response_days(site=None) -> int | None:
+def response_days(request=None) -> int | None:
+    """The answer period set for the request's site (or the default site)."""
     from wagtail.models import Site
 
-    site = site or Site.objects.filter(is_default_site=True).first()
+    site = (
+        getattr(request, "_wagtail_site", None) or Site.objects.filter(is_default_site=True).first()
+    )
     return GdprSettings.for_site(site).response_days if site else None
+
+
+def lock_request(dsr: DataSubjectRequest | int) -> DataSubjectRequest | None:
+    """The request row, locked until the transaction ends; ``None`` if it is gone."""
+    pk = dsr if isinstance(dsr, int) else dsr.pk
+    return DataSubjectRequest.objects.select_for_update().filter(pk=pk).first()
 
 
 def request_copy(user, *, request=None) -> DataSubjectRequest:
@@ -74,7 +83,6 @@ def request_copy(user, *, request=None) -> DataSubjectRequest:
                 _("You received a copy recently. You can ask for a new one after %(time)s.")
                 % {"time": available.strftime("%Y-%m-%d %H:%M")}
             )
-        site = getattr(request, "_wagtail_site", None)
         dsr = DataSubjectRequest.objects.create(
             kind=DataSubjectRequest.ACCESS,
             status=DataSubjectRequest.QUEUED,
@@ -83,7 +91,7 @@ def request_copy(user, *, request=None) -> DataSubjectRequest:
             language=get_language() or settings.LANGUAGE_CODE,
             received_at=now,
             verified_at=now,  # logged in: identity is established by the login
-            due_at=deadlines.due_date(now, _response_days(site)),
+            due_at=deadlines.due_date(now, response_days(request)),
         )
         activity.record(user, MemberActivity.REQUEST, detail=f"access #{dsr.pk}", request=request)
         transaction.on_commit(partial(enqueue, dsr.pk))
@@ -195,7 +203,7 @@ def request_erasure(user, *, request=None, now=None) -> DataSubjectRequest:
             language=get_language() or settings.LANGUAGE_CODE,
             received_at=now,
             verified_at=now,  # the member re-entered their password
-            due_at=deadlines.due_date(now, _response_days(site)),
+            due_at=deadlines.due_date(now, response_days(request)),
             payload={"execute_after": execute_after.astimezone(UTC).isoformat()},
         )
         activity.record(user, MemberActivity.REQUEST, detail=f"erasure #{dsr.pk}", request=request)
