@@ -46,7 +46,7 @@ def main(activity_rows: int, orders: int):
     from django.contrib.auth import get_user_model
     from django.db import connection
 
-    from wagtail_gdpr import reports
+    from wagtail_gdpr import access
     from wagtail_gdpr.models import AccessReport, DataSubjectRequest
     from wagtail_gdpr.registry import registry
 
@@ -73,7 +73,7 @@ def main(activity_rows: int, orders: int):
             dsr = DataSubjectRequest.objects.create(
                 kind="access", status="queued", member=member, contact_email=member.email
             )
-            assert reports.build_access_report(dsr.pk) == "done"
+            assert access.build_access_report(dsr.pk) == "done"
             built = AccessReport.objects.get(request=dsr)
             size = built.size
             built.file.delete(save=False)

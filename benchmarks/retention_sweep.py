@@ -41,7 +41,8 @@ def main(expired_rows: int, erasure_rows: int):
     from django.utils import timezone
 
     from tests.testapp.models import Order
-    from wagtail_gdpr import erasure, retention
+    from wagtail_gdpr import erasure
+    from wagtail_gdpr.erasure import retention
     from wagtail_gdpr.models import MemberActivity
     from wagtail_gdpr.registry import registry
 

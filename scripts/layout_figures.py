@@ -136,17 +136,22 @@ def main() -> int:
     # A package imports its own __init__ implicitly when a submodule is imported: not a cycle.
     for name in graph:
         graph[name] = {t for t in graph[name] if not name.startswith(t + ".")}
-    sizes = {name: len(path.read_text(encoding="utf-8").splitlines()) for name, path in found.items()}
+    sizes = {
+        name: len(path.read_text(encoding="utf-8").splitlines()) for name, path in found.items()
+    }
     largest = max(sizes, key=sizes.get)
-    top_level = [n for n, p in found.items() if p.parent == REPO / PACKAGE and p.name != "__init__.py"]
+    top_level = [
+        n for n, p in found.items() if p.parent == REPO / PACKAGE and p.name != "__init__.py"
+    ]
     cycles = [c for c in strongly_connected(graph) if len(c) > 1]
     print(f"modules (migrations left out): {len(found)}")
     print(f"top-level modules of {PACKAGE}/: {len(top_level)}")
     print(f"largest module: {largest} ({sizes[largest]} lines)")
     print(f"imports of {PACKAGE} modules made inside functions: {in_functions}")
-    print(f"import cycles: {len(cycles)}" + (
-        f", the largest of {max(len(c) for c in cycles)} modules" if cycles else ""
-    ))
+    print(
+        f"import cycles: {len(cycles)}"
+        + (f", the largest of {max(len(c) for c in cycles)} modules" if cycles else "")
+    )
     for cycle in sorted(cycles, key=len, reverse=True):
         print("  - " + ", ".join(sorted(cycle)))
     return 0

@@ -30,7 +30,7 @@ from wagtail.models import Locale, Page, Site
 
 from tests.consent_helpers import hidden_inputs  # noqa: F401 (re-exported)
 from tests.testapp.models import Order, OrderNote, Profile, Visit
-from wagtail_gdpr import reports, subject_requests
+from wagtail_gdpr import access
 from wagtail_gdpr.models import (
     AccessReport,
     ConsentPurpose,
@@ -173,8 +173,8 @@ def give_member_data(user, *, tag):
 
 def completed_copy(user) -> DataSubjectRequest:
     """An access request of ``user`` run to completion in-process (no on_commit needed)."""
-    dsr = subject_requests.request_copy(user)
-    assert reports.build_access_report(dsr.pk) == "done"
+    dsr = access.request_copy(user)
+    assert access.build_access_report(dsr.pk) == "done"
     return DataSubjectRequest.objects.select_related("report").get(pk=dsr.pk)
 
 

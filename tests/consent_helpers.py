@@ -23,7 +23,13 @@ from django.core.cache import cache
 from wagtail.models import Page, Site
 
 from wagtail_gdpr import consent
-from wagtail_gdpr.models import ConsentPurpose, ConsentRecord, GdprSettings, PrivacyNoticePage
+from wagtail_gdpr.models import (
+    ConsentPurpose,
+    ConsentRecord,
+    GdprSettings,
+    PrivacyCentrePage,
+    PrivacyNoticePage,
+)
 
 User = get_user_model()
 
@@ -129,11 +135,16 @@ def publish_notice(**kwargs) -> PrivacyNoticePage:
     return page
 
 
-def add_live_page(title="Privacy centre", slug="privacy-centre") -> Page:
+def add_live_page(title="Privacy centre", slug="privacy-centre", page_class=Page) -> Page:
     home = default_site().root_page
-    page = Page(title=title, slug=slug)
+    page = page_class(title=title, slug=slug)
     home.add_child(instance=page)
     return page
+
+
+def add_live_centre(title="Privacy centre", slug="privacy-centre") -> PrivacyCentrePage:
+    """A live privacy centre page, not yet named in the privacy settings."""
+    return add_live_page(title, slug, page_class=PrivacyCentrePage)
 
 
 # -- requests and ledger ---------------------------------------------------------------------

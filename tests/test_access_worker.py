@@ -89,7 +89,7 @@ def test_broker_down_keeps_the_request_and_recovery_completes_it(worker, centre,
 
     assert status_of(dsr) == "queued"  # saved, not lost
     assert dsr.enqueued_at is None
-    assert "stays queued for recovery" in caplog.text
+    assert "stays queued for the sweep" in caplog.text
     page = client.get(f"/privacy-centre/copy/{dsr.pk}/")
     assert "Waiting to be processed" in page.content.decode()
     assert page["Refresh"] == "5"
@@ -112,13 +112,13 @@ def test_worker_killed_mid_report_completes_once(worker, centre):
     assert dsr.status == "running" and dsr.attempts == 1
     assert not AccessReport.objects.filter(request=dsr).exists()
     # A second run while the first worker's lease is fresh does nothing.
-    from wagtail_gdpr import subject_requests
+    from wagtail_gdpr.requests import worker_queue
 
-    assert subject_requests.claim(dsr.pk) is None
+    assert worker_queue.claim(dsr.pk) is None
 
     Shop.objects.filter(name__startswith=SLOW_REPORT_MARKER).delete()
     DataSubjectRequest.objects.filter(pk=dsr.pk).update(
-        heartbeat_at=timezone.now() - subject_requests.lease() - timedelta(seconds=1)
+        heartbeat_at=timezone.now() - worker_queue.lease() - timedelta(seconds=1)
     )  # the lease runs out, as it would minutes after the death
     worker.start()
     tasks.requeue_stuck_requests.delay()

@@ -20,9 +20,10 @@ from tests.consent_helpers import (
     make_superuser,
     publish,
 )
-from wagtail_gdpr import consent, gate
+from wagtail_gdpr import consent
+from wagtail_gdpr.admin.modeladmin import ConsentRecordAdmin, NoticeVersionAdmin
+from wagtail_gdpr.consent import gate
 from wagtail_gdpr.models import ConsentPurpose, ConsentRecord, NoticeVersion
-from wagtail_gdpr.wagtail_hooks import ConsentRecordAdmin, NoticeVersionAdmin
 
 LEDGER = ConsentRecordAdmin().url_helper
 VERSIONS = NoticeVersionAdmin().url_helper

@@ -35,8 +35,9 @@ from tests.erasure_helpers import (
     url_of,
 )
 from tests.testapp.models import Attachment, Order, OrderNote, Profile, Visit
-from wagtail_gdpr import erasure, subject_requests
+from wagtail_gdpr import access, erasure
 from wagtail_gdpr.builtin import ConsentRecordData
+from wagtail_gdpr.erasure import execution
 from wagtail_gdpr.models import (
     ConsentRecord,
     ConsentState,
@@ -47,6 +48,7 @@ from wagtail_gdpr.models import (
     VerifiedEmail,
 )
 from wagtail_gdpr.registry import registry
+from wagtail_gdpr.requests import worker_queue
 
 User = get_user_model()
 
@@ -70,7 +72,7 @@ def erase_now(user, django_capture_on_commit_callbacks):
 def erase_through_request(user, django_capture_on_commit_callbacks) -> DataSubjectRequest:
     """The member's request, committed and handed to the (eager) worker."""
     with django_capture_on_commit_callbacks(execute=True):
-        dsr = subject_requests.request_erasure(user)
+        dsr = erasure.request_erasure(user)
     dsr.refresh_from_db()
     return dsr
 
@@ -242,7 +244,7 @@ def test_a_failing_erasure_changes_nothing(
     def broken(user, outcome):
         raise RuntimeError("the database went away")
 
-    monkeypatch.setattr(erasure, "_erase_account", broken)
+    monkeypatch.setattr(execution, "_erase_account", broken)
     with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError):
         erasure.execute(alice.user)
 
@@ -445,7 +447,7 @@ def test_grace_period_then_cancel_keeps_everything(centre, django_capture_on_com
     assert dsr.status == DataSubjectRequest.CANCELLED
     # The grace period passes: a cancelled request is not released, and cannot be run.
     with django_capture_on_commit_callbacks(execute=True):
-        assert subject_requests.release_due_erasures(now=timezone.now() + timedelta(days=4)) == 0
+        assert worker_queue.release_scheduled(now=timezone.now() + timedelta(days=4)) == 0
         assert erasure.run_erasure_request(dsr.pk) == "skipped"
     dsr.refresh_from_db()
     assert dsr.status == DataSubjectRequest.CANCELLED
@@ -473,13 +475,13 @@ def test_grace_period_ends_and_the_erasure_runs(centre, django_capture_on_commit
     assert dsr.status == DataSubjectRequest.SCHEDULED
 
     with django_capture_on_commit_callbacks(execute=True):
-        assert subject_requests.release_due_erasures(now=timezone.now() + timedelta(days=2)) == 0
+        assert worker_queue.release_scheduled(now=timezone.now() + timedelta(days=2)) == 0
     dsr.refresh_from_db()
     assert dsr.status == DataSubjectRequest.SCHEDULED
     assert Order.objects.filter(pk=alice.old_orders[0].pk).exists()
 
     with django_capture_on_commit_callbacks(execute=True):
-        assert subject_requests.release_due_erasures(now=timezone.now() + timedelta(days=4)) == 1
+        assert worker_queue.release_scheduled(now=timezone.now() + timedelta(days=4)) == 1
 
     dsr.refresh_from_db()
     assert dsr.status == DataSubjectRequest.DONE
@@ -504,15 +506,15 @@ def test_a_second_erasure_request_is_refused(centre, django_capture_on_commit_ca
         assert response.status_code in (302, 303, 409)
         if response.status_code != 409:
             assert response["Location"] == url_of(centre, f"erase/{first.pk}/")
-    with pytest.raises(subject_requests.RequestRefused):
-        subject_requests.request_erasure(first.member)
+    with pytest.raises(erasure.RequestRefused):
+        erasure.request_erasure(first.member)
     assert DataSubjectRequest.objects.filter(kind=DataSubjectRequest.ERASURE).count() == 1
 
 
 @pytest.mark.django_db
 def test_anonymous_visitors_are_sent_to_log_in(centre):  # noqa: F811
     alice = make_member("alice")
-    dsr = subject_requests.request_erasure(alice)
+    dsr = erasure.request_erasure(alice)
 
     for path in ("erase/", f"erase/{dsr.pk}/"):
         for method in ("get", "post"):
@@ -528,12 +530,12 @@ def test_another_member_cannot_see_or_cancel_an_erasure(centre):  # noqa: F811
     set_grace_days(3)
     alice = make_member("alice")
     make_member("bob")
-    dsr = subject_requests.request_erasure(alice)
+    dsr = erasure.request_erasure(alice)
     bob = logged_in("bob")
 
     assert bob.get(url_of(centre, f"erase/{dsr.pk}/")).status_code == 404
     assert bob.post(url_of(centre, f"erase/{dsr.pk}/"), {"action": "cancel"}).status_code == 404
-    assert not subject_requests.cancel_erasure(User.objects.get(username="bob"), dsr.pk)
+    assert not erasure.cancel_erasure(User.objects.get(username="bob"), dsr.pk)
     dsr.refresh_from_db()
     assert dsr.status == DataSubjectRequest.SCHEDULED
 
@@ -671,8 +673,8 @@ def test_a_cancelled_request_cannot_be_executed(django_capture_on_commit_callbac
     set_grace_days(3)
     alice = make_world("alice")
     before = snapshot(alice)
-    dsr = subject_requests.request_erasure(alice.user)
-    assert subject_requests.cancel_erasure(alice.user, dsr.pk)
+    dsr = erasure.request_erasure(alice.user)
+    assert erasure.cancel_erasure(alice.user, dsr.pk)
 
     with django_capture_on_commit_callbacks(execute=True):
         assert erasure.run_erasure_request(dsr.pk) == "skipped"
@@ -735,16 +737,17 @@ def test_wrong_passwords_are_throttled_and_nothing_is_erased(client, settings):
 @pytest.mark.django_db
 def test_a_copy_being_prepared_does_not_outlive_the_erasure():
     """The worker of a copy requested just before erasure finds it cancelled and keeps nothing."""
-    from wagtail_gdpr import reports, subject_requests
+    from wagtail_gdpr import erasure
     from wagtail_gdpr.models import AccessReport, DataSubjectRequest
+    from wagtail_gdpr.requests import worker_queue
 
     alice = make_member("alice")
     copy = DataSubjectRequest.objects.create(kind="access", status="queued", member=alice)
-    assert subject_requests.claim(copy.pk) is not None  # a worker has started on it
+    assert worker_queue.claim(copy.pk) is not None  # a worker has started on it
 
     erasure.execute(alice)
 
     copy.refresh_from_db()
     assert copy.status == DataSubjectRequest.CANCELLED
-    assert reports.build_access_report(copy.pk) == "skipped"
+    assert access.build_access_report(copy.pk) == "skipped"
     assert not AccessReport.objects.filter(request=copy).exists()

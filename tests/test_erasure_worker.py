@@ -10,8 +10,10 @@ from django.utils import timezone
 from tests.conftest import wait_for
 from tests.testapp.models import Order, OrderNote, Shop
 from tests.testapp.signals import SLOW_ERASURE_MARKER
-from wagtail_gdpr import erasure_log, subject_requests, tasks
+from wagtail_gdpr import erasure, tasks
+from wagtail_gdpr.erasure import log as erasure_log
 from wagtail_gdpr.models import DataSubjectRequest
+from wagtail_gdpr.requests import worker_queue
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
@@ -31,7 +33,7 @@ def test_worker_killed_mid_erasure_leaves_nothing_half_done_and_completes_once(w
     bobs = Order.objects.create(customer=bystander, email="bob@example.com", shipping_address="B 2")
     Shop.objects.create(name=f"{SLOW_ERASURE_MARKER}30")  # each note takes 30 s to delete
 
-    dsr = subject_requests.request_erasure(member)
+    dsr = erasure.request_erasure(member)
     wait_for(lambda: status_of(dsr) == "running", timeout=30, message="the worker to start")
     time.sleep(2)  # well inside the erasure's transaction
     worker.kill()
@@ -45,7 +47,7 @@ def test_worker_killed_mid_erasure_leaves_nothing_half_done_and_completes_once(w
 
     Shop.objects.filter(name__startswith=SLOW_ERASURE_MARKER).delete()
     DataSubjectRequest.objects.filter(pk=dsr.pk).update(
-        heartbeat_at=timezone.now() - subject_requests.lease() - timedelta(seconds=1)
+        heartbeat_at=timezone.now() - worker_queue.lease() - timedelta(seconds=1)
     )
     worker.start()
     tasks.requeue_stuck_requests.delay()

@@ -27,7 +27,8 @@ from tests.consent_helpers import (
     step_answer,
     stream,
 )
-from wagtail_gdpr import consent, gate
+from wagtail_gdpr import consent
+from wagtail_gdpr.consent import gate
 from wagtail_gdpr.models import ConsentRecord, ConsentText, NoticeVersion
 
 GATE = "wagtail_gdpr.middleware.ConsentGateMiddleware"

@@ -8,7 +8,7 @@ from django.test import Client, RequestFactory
 
 from tests.consent_helpers import (
     User,
-    add_live_page,
+    add_live_centre,
     add_notice_page,
     block_post,
     configure,
@@ -160,7 +160,7 @@ def test_with_no_declarations_the_inventory_says_so():
 
 @pytest.mark.django_db
 def test_the_rights_block_links_into_the_privacy_centre_and_to_the_authority(client):
-    centre = add_live_page("My privacy", "my-privacy")
+    centre = add_live_centre("My privacy", "my-privacy")
     configure(
         privacy_centre_page=centre,
         authority_name="Integritetsskyddsmyndigheten (IMY)",
@@ -182,7 +182,7 @@ def test_the_rights_block_links_into_the_privacy_centre_and_to_the_authority(cli
 
 @pytest.mark.django_db
 def test_the_rights_block_rendered_directly_uses_the_request_settings():
-    configure(privacy_centre_page=add_live_page("Centre", "centre"), authority_url="")
+    configure(privacy_centre_page=add_live_centre("Centre", "centre"), authority_url="")
     block = RightsBlock()
     html = block.render(block.to_python({}), context={"request": request_for()})
     assert '<a href="/centre/erase/">' in html
@@ -191,7 +191,7 @@ def test_the_rights_block_rendered_directly_uses_the_request_settings():
 
 @pytest.mark.django_db
 def test_the_rights_block_does_not_link_to_an_unpublished_privacy_centre(client):
-    centre = add_live_page("Centre", "centre")
+    centre = add_live_centre("Centre", "centre")
     centre.unpublish()
     configure(privacy_centre_page=centre)
     page = page_with(("rights", {"heading": "Your rights"}))

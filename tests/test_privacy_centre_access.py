@@ -21,7 +21,7 @@ from tests.access_helpers import (
     stored_report_files,
     url_of,
 )
-from wagtail_gdpr import email_verification, reports
+from wagtail_gdpr import access, email_verification
 from wagtail_gdpr.models import AccessReport, DataSubjectRequest, MemberActivity, VerifiedEmail
 
 OWNER, OTHER, STAFF, SUPERUSER, ANONYMOUS = "owner", "other", "staff", "superuser", "anonymous"
@@ -240,7 +240,7 @@ def test_a_purged_report_is_not_served(client, world, private_reports):  # noqa:
     AccessReport.objects.filter(pk=dsr.report.pk).update(
         expires_at=timezone.now() - timedelta(seconds=1)
     )
-    assert reports.purge_expired() == 1
+    assert access.purge_expired() == 1
     assert not private_reports.exists(name)
     # Even if somebody moved the expiry forward again, the purged file stays unavailable.
     AccessReport.objects.filter(pk=dsr.report.pk).update(

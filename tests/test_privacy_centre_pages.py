@@ -33,13 +33,14 @@ from tests.access_helpers import (
     url_of,
 )
 from tests.testapp.models import Order
-from wagtail_gdpr import email_verification, reports, subject_requests
+from wagtail_gdpr import access, email_verification
 from wagtail_gdpr.models import (
     ConsentRecord,
     DataSubjectRequest,
     MemberActivity,
     VerifiedEmail,
 )
+from wagtail_gdpr.requests import worker_queue
 
 XSS = "<script>alert(1)</script>"
 
@@ -173,7 +174,7 @@ def test_the_cool_down_runs_from_the_last_completion(logged_in, centre, member, 
 
 @pytest.mark.django_db
 def test_another_members_requests_do_not_block_mine(logged_in, centre, member):  # noqa: F811
-    subject_requests.request_copy(make_member("other"))
+    access.request_copy(make_member("other"))
     assert logged_in.post(url_of(centre, "copy/")).status_code == 303
 
 
@@ -182,7 +183,7 @@ def test_another_members_requests_do_not_block_mine(logged_in, centre, member): 
 
 @pytest.mark.django_db
 def test_the_status_page_refreshes_itself_until_the_copy_is_ready(logged_in, centre, member):  # noqa: F811
-    dsr = subject_requests.request_copy(member)
+    dsr = access.request_copy(member)
     path = url_of(centre, f"copy/{dsr.pk}/")
 
     queued = logged_in.get(path)
@@ -200,7 +201,7 @@ def test_the_status_page_refreshes_itself_until_the_copy_is_ready(logged_in, cen
     assert running.has_header("Refresh")
     assert b'value="40"' in running.content
 
-    assert reports.build_access_report(dsr.pk) == "done"
+    assert access.build_access_report(dsr.pk) == "done"
     done = logged_in.get(path)
     assert done.status_code == 200
     assert not done.has_header("Refresh")
@@ -210,9 +211,9 @@ def test_the_status_page_refreshes_itself_until_the_copy_is_ready(logged_in, cen
 
 @pytest.mark.django_db
 def test_a_failed_copy_stops_refreshing(logged_in, centre, member):  # noqa: F811
-    dsr = subject_requests.request_copy(member)
-    subject_requests.claim(dsr.pk)
-    subject_requests.mark_failed(dsr.pk, "exporting crm failed: ConnectionError")
+    dsr = access.request_copy(member)
+    worker_queue.claim(dsr.pk)
+    worker_queue.mark_failed(dsr.pk, "exporting crm failed: ConnectionError")
 
     response = logged_in.get(url_of(centre, f"copy/{dsr.pk}/"))
 
@@ -297,13 +298,13 @@ def test_a_failed_login_is_recorded_only_for_an_existing_account(client, member)
 
 def requested_at(moment, user):
     with mock.patch("django.utils.timezone.now", return_value=moment):
-        return subject_requests.request_copy(user)
+        return access.request_copy(user)
 
 
 @pytest.mark.django_db
 def test_my_requests_lists_mine_with_status_and_due_date(logged_in, centre, member):  # noqa: F811
     dsr = requested_at(datetime(2025, 1, 31, 12, 0, tzinfo=UTC), member)
-    theirs = subject_requests.request_copy(make_member("other"))
+    theirs = access.request_copy(make_member("other"))
 
     page = text_of(logged_in.get(url_of(centre, "requests/")))
 

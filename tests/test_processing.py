@@ -24,10 +24,11 @@ from tests.access_helpers import (
     make_staff,
     url_of,
 )
-from wagtail_gdpr import consent, processing, public_requests
+from wagtail_gdpr import audit, consent, processing, public_requests, restriction_objection
 from wagtail_gdpr.models import ConsentRecord, DataSubjectRequest, MemberActivity
-from wagtail_gdpr.processing import ALL, ProcessingRequestRefused, processing_allowed
+from wagtail_gdpr.processing import ALL, processing_allowed
 from wagtail_gdpr.registry import CONSENT, CONTRACT, LEGITIMATE_INTERESTS
+from wagtail_gdpr.restriction_objection import ProcessingRequestRefused
 
 pytestmark = pytest.mark.django_db
 
@@ -55,7 +56,8 @@ def state(member, kind, purpose, *, active=True):
         status=R.DONE,
         member=member,
         completed_at=timezone.now(),
-        outcome={"active": active, "purpose": purpose},
+        purpose=purpose,
+        in_force=active,
     )
 
 
@@ -71,14 +73,14 @@ def logged_in(user) -> Client:
 def test_purposes_come_from_consent_purposes_and_declarations(newsletter):
     make_purpose("terms", required=True)
 
-    found = processing.purposes()
+    found = restriction_objection.purposes()
 
     assert found[NEWSLETTER].bases == {CONSENT} and found[NEWSLETTER].consent_slug == NEWSLETTER
     assert found["terms"].bases == {CONTRACT} and found["terms"].consent_slug is None
     assert found[SECURITY].bases == {LEGITIMATE_INTERESTS} and found[SECURITY].objectable
     assert found[ORDERS].bases == {CONTRACT} and not found[ORDERS].objectable
-    assert processing.purpose_choices()[0][0] == ALL
-    objection_choices = {slug for slug, _name in processing.purpose_choices(R.OBJECTION)}
+    assert restriction_objection.purpose_choices()[0][0] == ALL
+    objection_choices = {slug for slug, _name in restriction_objection.purpose_choices(R.OBJECTION)}
     assert objection_choices == {ALL} | {s for s, p in found.items() if p.objectable}
 
 
@@ -147,10 +149,8 @@ def test_states_of_other_members_or_purposes_or_open_requests_do_not_count(newsl
     alice, bob = make_member("alice"), make_member("bob")
     state(bob, R.RESTRICTION, SECURITY)
     state(alice, R.RESTRICTION, ORDERS)
-    R.objects.create(kind=R.OBJECTION, status=R.IN_REVIEW, member=alice,
-                     payload={"purpose": SECURITY})  # fmt: skip
-    R.objects.create(kind=R.RESTRICTION, status=R.REFUSED, member=alice,
-                     outcome={"active": True, "purpose": SECURITY})  # fmt: skip
+    R.objects.create(kind=R.OBJECTION, status=R.IN_REVIEW, member=alice, purpose=SECURITY)
+    R.objects.create(kind=R.RESTRICTION, status=R.REFUSED, member=alice, purpose=SECURITY)
     assert processing_allowed(fresh(alice), SECURITY) is True
 
 
@@ -263,7 +263,7 @@ def test_a_member_asks_for_a_restriction_in_the_privacy_centre(centre, newslette
     assert response["Location"] == url_of(centre, f"requests/{dsr.pk}/")
     assert (dsr.member, dsr.status) == (alice, R.IN_REVIEW)
     assert dsr.verified_at is not None and dsr.due_at is not None
-    assert dsr.payload["purpose"] == SECURITY
+    assert dsr.purpose == SECURITY
     assert dsr.payload["purpose_name"] == "Security of your account"
     assert MemberActivity.objects.filter(user=alice, kind=MemberActivity.REQUEST).exists()
     detail = client.get(response["Location"]).content.decode()
@@ -280,18 +280,18 @@ def test_a_member_asks_for_a_restriction_in_the_privacy_centre(centre, newslette
 def test_an_objection_to_a_consent_purpose_points_to_withdrawal(newsletter):
     alice = make_member("alice")
     with pytest.raises(ProcessingRequestRefused, match="withdraw it"):
-        processing.request_change(alice, R.OBJECTION, NEWSLETTER)
+        restriction_objection.request_change(alice, R.OBJECTION, NEWSLETTER)
     with pytest.raises(ProcessingRequestRefused, match="restrict it instead"):
-        processing.request_change(alice, R.OBJECTION, ORDERS)
+        restriction_objection.request_change(alice, R.OBJECTION, ORDERS)
     with pytest.raises(ProcessingRequestRefused, match="do not know"):
-        processing.request_change(alice, R.RESTRICTION, "made-up")
-    assert processing.request_change(alice, R.OBJECTION, SECURITY).status == R.IN_REVIEW
-    assert processing.request_change(alice, R.OBJECTION, ALL).status == R.IN_REVIEW
+        restriction_objection.request_change(alice, R.RESTRICTION, "made-up")
+    assert restriction_objection.request_change(alice, R.OBJECTION, SECURITY).status == R.IN_REVIEW
+    assert restriction_objection.request_change(alice, R.OBJECTION, ALL).status == R.IN_REVIEW
 
 
 def test_the_pages_are_for_members_and_a_request_page_for_its_owner(centre):
     alice, bob = make_member("alice"), make_member("bob")
-    dsr = processing.request_change(alice, R.RESTRICTION, SECURITY)
+    dsr = restriction_objection.request_change(alice, R.RESTRICTION, SECURITY)
     for sub in ("requests/new/", f"requests/{dsr.pk}/"):
         assert login_redirect_next(Client().get(url_of(centre, sub))) == url_of(centre, sub)
     assert logged_in(bob).get(url_of(centre, f"requests/{dsr.pk}/")).status_code == 404
@@ -306,47 +306,49 @@ def test_staff_accept_and_lift_a_restriction(
 ):
     alice, staff = make_member("alice"), make_staff()
     consent.give(alice, NEWSLETTER, source=SOURCE)
-    dsr = processing.request_change(alice, R.RESTRICTION, NEWSLETTER, "Checking my address")
+    dsr = restriction_objection.request_change(
+        alice, R.RESTRICTION, NEWSLETTER, "Checking my address"
+    )
     assert processing_allowed(fresh(alice), NEWSLETTER) is True  # asked, not yet accepted
 
     with django_capture_on_commit_callbacks(execute=True):
-        processing.accept_restriction(dsr, staff)
+        restriction_objection.accept_restriction(dsr, staff)
 
     dsr.refresh_from_db()
     assert dsr.status == R.DONE and dsr.completed_at is not None
-    assert dsr.outcome["active"] is True and dsr.outcome["purpose"] == NEWSLETTER
+    assert dsr.in_force is True and dsr.purpose == NEWSLETTER
     assert dsr.outcome["accepted_by"] == staff.pk
     assert processing_allowed(fresh(alice), NEWSLETTER) is False
-    assert processing.restricted(fresh(alice), NEWSLETTER)
+    assert restriction_objection.restricted(fresh(alice), NEWSLETTER)
     assert mail.outbox[-1].to == ["alice@example.com"]
     assert "in force" in mail.outbox[-1].body
-    assert ModelLogEntry.objects.filter(action=processing.ACCEPTED_ACTION).count() == 1
+    assert ModelLogEntry.objects.filter(action=audit.PROCESSING_ACCEPTED).count() == 1
     page = logged_in(alice).get(url_of(centre, f"requests/{dsr.pk}/")).content.decode()
     assert "Yes, since" in page
 
     with pytest.raises(ProcessingRequestRefused):
-        processing.accept_restriction(dsr, staff)  # not waiting any more
+        restriction_objection.accept_restriction(dsr, staff)  # not waiting any more
     with django_capture_on_commit_callbacks(execute=True):
-        processing.lift_restriction(dsr, staff)
+        restriction_objection.lift_restriction(dsr, staff)
 
     dsr.refresh_from_db()
-    assert dsr.outcome["active"] is False and dsr.outcome["lifted_by"] == staff.pk
+    assert dsr.in_force is False and dsr.outcome["lifted_by"] == staff.pk
     assert processing_allowed(fresh(alice), NEWSLETTER) is True
     assert "no longer in force" in mail.outbox[-1].body
-    assert ModelLogEntry.objects.filter(action=processing.LIFTED_ACTION).count() == 1
+    assert ModelLogEntry.objects.filter(action=audit.PROCESSING_LIFTED).count() == 1
     with pytest.raises(ProcessingRequestRefused):
-        processing.lift_restriction(dsr, staff)
+        restriction_objection.lift_restriction(dsr, staff)
 
 
 def test_staff_accept_an_objection(newsletter):
     alice, staff = make_member("alice"), make_staff()
-    dsr = processing.request_change(alice, R.OBJECTION, SECURITY)
+    dsr = restriction_objection.request_change(alice, R.OBJECTION, SECURITY)
     with pytest.raises(ProcessingRequestRefused):
-        processing.accept_restriction(dsr, staff)  # the wrong kind
-    processing.accept(dsr, staff)
+        restriction_objection.accept_restriction(dsr, staff)  # the wrong kind
+    restriction_objection.accept(dsr, staff)
     assert processing_allowed(fresh(alice), SECURITY) is False
-    assert processing.objected(fresh(alice), SECURITY)
-    processing.lift_objection(dsr, staff)
+    assert restriction_objection.objected(fresh(alice), SECURITY)
+    restriction_objection.lift_objection(dsr, staff)
     assert processing_allowed(fresh(alice), SECURITY) is True
 
 
@@ -355,12 +357,12 @@ def test_a_public_request_needs_a_member_and_a_purpose_before_it_is_accepted(cen
     dsr = public_requests.submit(R.RESTRICTION, "guest@example.com", "Stop the marketing")
     public_requests.confirm(public_requests.make_token(dsr))
     with pytest.raises(ProcessingRequestRefused, match="Link the request"):
-        processing.accept_restriction(dsr, staff, purpose=SECURITY)
+        restriction_objection.accept_restriction(dsr, staff, purpose=SECURITY)
     alice = make_member("alice")
     R.objects.filter(pk=dsr.pk).update(member=alice)  # staff identified her
     with pytest.raises(ProcessingRequestRefused, match="Name the purpose"):
-        processing.accept_restriction(dsr, staff)
+        restriction_objection.accept_restriction(dsr, staff)
     with pytest.raises(ProcessingRequestRefused, match="no such purpose"):
-        processing.accept_restriction(dsr, staff, purpose="made-up")
-    processing.accept_restriction(dsr, staff, purpose=SECURITY)
+        restriction_objection.accept_restriction(dsr, staff, purpose="made-up")
+    restriction_objection.accept_restriction(dsr, staff, purpose=SECURITY)
     assert processing_allowed(fresh(alice), SECURITY) is False

@@ -31,6 +31,17 @@ pytestmark = pytest.mark.django_db
 PROFILE = "testapp.Profile"
 ORDER = "testapp.Order"
 ADMIN = "/admin/gdpr/corrections/"
+QUEUE = "/admin/gdpr/requests/"
+
+
+def review(dsr) -> str:
+    """A correction is reviewed on its request's page in the queue."""
+    return f"{QUEUE}inspect/{dsr.pk}/"
+
+
+def decide(dsr, decision: str) -> str:
+    """...and approved or rejected through the queue's actions: one path for both."""
+    return f"{QUEUE}{decision}/{dsr.pk}/"
 
 
 @pytest.fixture
@@ -389,13 +400,13 @@ def test_staff_approve_applies_the_value_emails_the_member_and_logs_the_actor(
 
     listing = staff.get(ADMIN)
     assert listing.status_code == 200
-    assert f"{ADMIN}{dsr.pk}/" in listing.content.decode()
-    review = staff.get(f"{ADMIN}{dsr.pk}/")
-    assert review.status_code == 200
-    assert "1990-01-02" in review.content.decode() and "1991-03-04" in review.content.decode()
+    assert review(dsr) in listing.content.decode()
+    page = staff.get(review(dsr))
+    assert page.status_code == 200
+    assert "1990-01-02" in page.content.decode() and "1991-03-04" in page.content.decode()
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = staff.post(f"{ADMIN}{dsr.pk}/approve/")
+        response = staff.post(decide(dsr, "approve"))
 
     assert response.status_code == 303
     assert Profile.objects.get(pk=profile.pk).birth_date == date(1991, 3, 4)
@@ -409,11 +420,13 @@ def test_staff_approve_applies_the_value_emails_the_member_and_logs_the_actor(
     entry = ModelLogEntry.objects.get(action="wagtail_gdpr.correction_approved")
     assert entry.user_id == reviewer.pk
     assert entry.object_id == str(dsr.pk)
-    assert entry.data == {"request_id": dsr.pk, "model": PROFILE, "field": "birth_date"}
+    assert entry.data == {
+        "request_id": dsr.pk, "kind": "rectification", "model": PROFILE, "field": "birth_date"
+    }
     assert entry.message == "Correction approved"
-    assert f"{ADMIN}{dsr.pk}/" not in staff.get(ADMIN).content.decode()  # off the list
+    assert review(dsr) not in staff.get(ADMIN).content.decode()  # off the list
 
-    again = staff.post(f"{ADMIN}{dsr.pk}/approve/")
+    again = staff.post(decide(dsr, "approve"))
     assert again.status_code == 409
     assert "no longer waiting for review" in again.content.decode()
     assert ModelLogEntry.objects.filter(action="wagtail_gdpr.correction_approved").count() == 1
@@ -426,7 +439,7 @@ def test_staff_reject_needs_a_reason_which_the_member_sees_and_is_emailed(
     dsr = propose_birth_date(alice, profile)
     admin = logged_in(make_superuser())
 
-    blank = admin.post(f"{ADMIN}{dsr.pk}/reject/", {"reason": "   "})
+    blank = admin.post(decide(dsr, "reject"), {"reason": "   "})
     assert blank.status_code == 400
     assert "This field is required." in blank.content.decode()
     dsr.refresh_from_db()
@@ -436,7 +449,7 @@ def test_staff_reject_needs_a_reason_which_the_member_sees_and_is_emailed(
 
     reason = "Your passport shows 2 January 1990."
     with django_capture_on_commit_callbacks(execute=True):
-        response = admin.post(f"{ADMIN}{dsr.pk}/reject/", {"reason": reason})
+        response = admin.post(decide(dsr, "reject"), {"reason": reason})
 
     assert response.status_code == 303
     dsr.refresh_from_db()
@@ -460,9 +473,9 @@ def test_approve_after_the_value_changed_is_refused(centre):
     Profile.objects.filter(pk=profile.pk).update(birth_date=date(1985, 5, 5))
     reviewer = make_reviewer()
 
-    review = logged_in(reviewer).get(f"{ADMIN}{dsr.pk}/")
-    assert "changed since the proposal" in review.content.decode()
-    response = logged_in(reviewer).post(f"{ADMIN}{dsr.pk}/approve/")
+    page = logged_in(reviewer).get(review(dsr))
+    assert "changed since the proposal" in page.content.decode()
+    response = logged_in(reviewer).post(decide(dsr, "approve"))
 
     assert response.status_code == 409
     assert "The value has changed since the member proposed this correction" in (
@@ -494,7 +507,7 @@ def test_markup_in_the_value_and_reason_is_escaped_on_the_review_page():
         "<script>alert('reason')</script><b>bold</b>",
     )  # fmt: skip
 
-    body = logged_in(make_superuser()).get(f"{ADMIN}{dsr.pk}/").content.decode()
+    body = logged_in(make_superuser()).get(review(dsr)).content.decode()
 
     assert "<script>alert(" not in body
     assert "<b>bold</b>" not in body and "<i>old</i>" not in body
@@ -513,9 +526,9 @@ def test_an_editor_without_the_permission_gets_403_everywhere_and_no_menu_item()
 
     assert editor.get("/admin/").status_code == 200  # an editor, in the admin
     assert editor.get(ADMIN).status_code == 403
-    assert editor.get(f"{ADMIN}{dsr.pk}/").status_code == 403
-    assert editor.post(f"{ADMIN}{dsr.pk}/approve/").status_code == 403
-    assert editor.post(f"{ADMIN}{dsr.pk}/reject/", {"reason": "no"}).status_code == 403
+    assert editor.get(review(dsr)).status_code == 403
+    assert editor.post(decide(dsr, "approve")).status_code == 403
+    assert editor.post(decide(dsr, "reject"), {"reason": "no"}).status_code == 403
 
     dsr.refresh_from_db()
     assert dsr.status == DataSubjectRequest.IN_REVIEW
@@ -528,17 +541,19 @@ def test_an_editor_without_the_permission_gets_403_everywhere_and_no_menu_item()
 def test_members_without_admin_access_are_sent_to_the_admin_login():
     alice, profile = member_with_profile()
     dsr = propose_birth_date(alice, profile)
-    response = logged_in(alice).post(f"{ADMIN}{dsr.pk}/approve/")
+    response = logged_in(alice).post(decide(dsr, "approve"))
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
     assert Profile.objects.get(pk=profile.pk).birth_date == date(1990, 1, 2)
 
 
 def test_reviewing_is_post_only():
+    """A GET shows the decision's page, with its button; only a POST decides."""
     alice, profile = member_with_profile()
     dsr = propose_birth_date(alice, profile)
     staff = logged_in(make_reviewer())
-    assert staff.get(f"{ADMIN}{dsr.pk}/approve/").status_code == 405
-    assert staff.get(f"{ADMIN}{dsr.pk}/reject/").status_code == 405
+    assert staff.get(decide(dsr, "approve")).status_code == 200
+    assert staff.get(decide(dsr, "reject")).status_code == 200
+    assert staff.put(decide(dsr, "approve")).status_code == 405
     dsr.refresh_from_db()
     assert dsr.status == DataSubjectRequest.IN_REVIEW
 
@@ -549,8 +564,8 @@ def test_posts_without_a_csrf_token_are_refused(centre):
     staff = logged_in(make_reviewer(), enforce_csrf_checks=True)
     member = logged_in(alice, enforce_csrf_checks=True)
 
-    assert staff.post(f"{ADMIN}{dsr.pk}/approve/").status_code == 403
-    assert staff.post(f"{ADMIN}{dsr.pk}/reject/", {"reason": "no"}).status_code == 403
+    assert staff.post(decide(dsr, "approve")).status_code == 403
+    assert staff.post(decide(dsr, "reject"), {"reason": "no"}).status_code == 403
     correction = post_correction(member, centre, PROFILE, profile.pk, "phone", "456")
     assert correction.status_code == 403
 

@@ -21,7 +21,7 @@ from tests.erasure_helpers import (
     snapshot,
 )
 from tests.testapp.models import Order, Profile
-from wagtail_gdpr import erasure, subject_requests
+from wagtail_gdpr import erasure
 from wagtail_gdpr.models import DataSubjectRequest
 
 pytestmark = pytest.mark.django_db
@@ -79,7 +79,7 @@ def tomorrow() -> str:
 def test_the_log_names_rows_by_primary_key_only(erasure_log, django_capture_on_commit_callbacks):  # noqa: F811
     alice = make_world("alice")
     with django_capture_on_commit_callbacks(execute=True):
-        dsr = subject_requests.request_erasure(alice.user)
+        dsr = erasure.request_erasure(alice.user)
     assert DataSubjectRequest.objects.get(pk=dsr.pk).status == DataSubjectRequest.DONE
 
     text = erasure_log.read_text()

@@ -27,7 +27,9 @@ from tests.access_helpers import (
     url_of,
 )
 from tests.testapp.models import Order, OrderNote, Visit
-from wagtail_gdpr import consent, emails, reports, subject_requests, summary, tasks
+from wagtail_gdpr import access, consent, tasks
+from wagtail_gdpr import mail as gdpr_mail
+from wagtail_gdpr.access import ReportSection, SummaryItem
 from wagtail_gdpr.models import (
     AccessReport,
     ConsentRecord,
@@ -35,9 +37,8 @@ from wagtail_gdpr.models import (
     VerifiedEmail,
 )
 from wagtail_gdpr.registry import registry
-from wagtail_gdpr.reports import ReportSection
+from wagtail_gdpr.requests import worker_queue
 from wagtail_gdpr.rights import RIGHTS
-from wagtail_gdpr.summary import SummaryItem
 
 XSS = "<script>alert(1)</script>"
 CONSENT_TEXT = "Send me the newsletter & offers <at most weekly>.\nWithdraw any time."
@@ -282,14 +283,14 @@ def test_the_summary_items_hook_adds_an_item(client, member_world):
         return [SummaryItem(name="Mailing list", count=4, purpose=f"Mails to {user.username}")]
 
     with hooks.register_temporarily("wagtail_gdpr_summary_items", newsletter_service):
-        items = summary.live_summary(member_world["member"])
+        items = access.live_summary(member_world["member"])
         client.force_login(member_world["member"])
         page = client.get(url_of(member_world["centre"], "data/")).content.decode()
 
     assert [(i.name, i.count) for i in items if i.name == "Mailing list"] == [("Mailing list", 4)]
     assert "Mailing list" in page
     assert "Mails to member" in page
-    assert "Mailing list" not in [i.name for i in summary.live_summary(member_world["member"])]
+    assert "Mailing list" not in [i.name for i in access.live_summary(member_world["member"])]
 
 
 @pytest.mark.django_db
@@ -339,13 +340,13 @@ def test_the_member_is_emailed_when_the_copy_is_ready(client, monkeypatch):
     centre_page = add_privacy_centre()
     member = make_member("member", email="member@example.com")
     languages = []
-    real_render = emails.render_to_string
+    real_render = gdpr_mail.render_to_string
 
     def spy(*args, **kwargs):
         languages.append(translation.get_language())
         return real_render(*args, **kwargs)
 
-    monkeypatch.setattr(emails, "render_to_string", spy)
+    monkeypatch.setattr(gdpr_mail, "render_to_string", spy)
     client.force_login(member)
 
     with translation.override("sv"):
@@ -372,9 +373,9 @@ def test_the_email_uses_the_language_stored_with_the_request(
 ):
     """The work is done later, outside the member's request: the stored language counts."""
     languages = []
-    real_render = emails.render_to_string
+    real_render = gdpr_mail.render_to_string
     monkeypatch.setattr(
-        emails,
+        gdpr_mail,
         "render_to_string",
         lambda *a, **k: languages.append(translation.get_language()) or real_render(*a, **k),
     )
@@ -396,8 +397,8 @@ def test_the_email_uses_the_language_stored_with_the_request(
 def test_the_report_page_declares_the_language_it_was_made_in(member_world):
     member = member_world["member"]
     with translation.override("sv"):
-        dsr = subject_requests.request_copy(member)
-    assert reports.build_access_report(dsr.pk) == "done"
+        dsr = access.request_copy(member)
+    assert access.build_access_report(dsr.pk) == "done"
     page = open_report(AccessReport.objects.get(request=dsr)).index
     assert '<html lang="sv">' in page
 
@@ -423,16 +424,16 @@ def test_expired_files_are_purged_and_the_rows_kept(member_world, private_report
     assert old.sha256 and old.size  # the record of delivery stays
     assert private_reports.exists(current_name)
     assert current.purged_at is None
-    assert reports.purge_expired() == 0  # nothing left to do
+    assert access.purge_expired() == 0  # nothing left to do
     assert stored_report_files(private_reports) == [current_name.rsplit("/", 1)[-1]]
 
 
 @pytest.mark.django_db
 def test_purge_expired_takes_the_time_it_is_given(member_world, private_reports):  # noqa: F811
     report = completed_copy(member_world["member"]).report
-    assert reports.purge_expired(now=report.expires_at - timedelta(seconds=1)) == 0
+    assert access.purge_expired(now=report.expires_at - timedelta(seconds=1)) == 0
     assert private_reports.exists(report.file.name)
-    assert reports.purge_expired(now=report.expires_at) == 1
+    assert access.purge_expired(now=report.expires_at) == 1
     assert stored_report_files(private_reports) == []
 
 
@@ -444,7 +445,7 @@ def test_building_a_finished_request_again_is_a_no_op(member_world, private_repo
     dsr = completed_copy(member_world["member"])
     files = stored_report_files(private_reports)
 
-    assert reports.build_access_report(dsr.pk) == "skipped"
+    assert access.build_access_report(dsr.pk) == "skipped"
     assert tasks.build_access_report.delay(dsr.pk).get() == "skipped"
 
     assert AccessReport.objects.filter(request=dsr).count() == 1
@@ -463,11 +464,11 @@ def running(dsr, *, heartbeat_age):
 @pytest.mark.django_db
 def test_claim_leaves_a_request_to_a_live_worker(member_world, settings):
     settings.WAGTAIL_GDPR_WORKER_LEASE_SECONDS = 60
-    dsr = subject_requests.request_copy(member_world["member"])
+    dsr = access.request_copy(member_world["member"])
     running(dsr, heartbeat_age=timedelta(seconds=30))
 
-    assert subject_requests.claim(dsr.pk) is None
-    assert reports.build_access_report(dsr.pk) == "skipped"
+    assert worker_queue.claim(dsr.pk) is None
+    assert access.build_access_report(dsr.pk) == "skipped"
     assert DataSubjectRequest.objects.get(pk=dsr.pk).attempts == 1
     assert not AccessReport.objects.exists()
 
@@ -475,25 +476,25 @@ def test_claim_leaves_a_request_to_a_live_worker(member_world, settings):
 @pytest.mark.django_db
 def test_claim_takes_over_from_a_dead_worker(member_world, settings):
     settings.WAGTAIL_GDPR_WORKER_LEASE_SECONDS = 60
-    dsr = subject_requests.request_copy(member_world["member"])
+    dsr = access.request_copy(member_world["member"])
     running(dsr, heartbeat_age=timedelta(seconds=61))
 
-    claimed = subject_requests.claim(dsr.pk)
+    claimed = worker_queue.claim(dsr.pk)
 
     assert claimed is not None
     assert claimed.status == DataSubjectRequest.RUNNING
     assert claimed.attempts == 2
     assert timezone.now() - claimed.heartbeat_at < timedelta(seconds=5)
-    assert subject_requests.claim(dsr.pk) is None  # now a live worker holds it
+    assert worker_queue.claim(dsr.pk) is None  # now a live worker holds it
 
 
 @pytest.mark.django_db
 def test_a_dead_workers_request_is_finished_by_the_next_one(member_world, settings):
     settings.WAGTAIL_GDPR_WORKER_LEASE_SECONDS = 60
-    dsr = subject_requests.request_copy(member_world["member"])
+    dsr = access.request_copy(member_world["member"])
     running(dsr, heartbeat_age=timedelta(minutes=5))
 
-    assert reports.build_access_report(dsr.pk) == "done"
+    assert access.build_access_report(dsr.pk) == "done"
 
     dsr.refresh_from_db()
     assert dsr.status == DataSubjectRequest.DONE
@@ -503,13 +504,13 @@ def test_a_dead_workers_request_is_finished_by_the_next_one(member_world, settin
 @pytest.mark.django_db
 def test_requeue_stuck_sends_a_request_whose_enqueue_was_lost(member_world, settings):
     settings.WAGTAIL_GDPR_WORKER_LEASE_SECONDS = 60
-    lost = subject_requests.request_copy(member_world["member"])  # on_commit never ran
-    busy = subject_requests.request_copy(member_world["other"])
+    lost = access.request_copy(member_world["member"])  # on_commit never ran
+    busy = access.request_copy(member_world["other"])
     running(busy, heartbeat_age=timedelta(seconds=5))
     assert lost.status == DataSubjectRequest.QUEUED
     assert DataSubjectRequest.objects.get(pk=lost.pk).enqueued_at is None
 
-    assert subject_requests.requeue_stuck() == 1
+    assert worker_queue.requeue_stuck() == 1
 
     lost.refresh_from_db()
     assert lost.status == DataSubjectRequest.DONE
@@ -517,12 +518,12 @@ def test_requeue_stuck_sends_a_request_whose_enqueue_was_lost(member_world, sett
     assert AccessReport.objects.filter(request=lost).count() == 1
     assert DataSubjectRequest.objects.get(pk=busy.pk).status == DataSubjectRequest.RUNNING
     assert not AccessReport.objects.filter(request=busy).exists()
-    assert subject_requests.requeue_stuck() == 0
+    assert worker_queue.requeue_stuck() == 0
 
 
 @pytest.mark.django_db
 def test_the_periodic_task_requeues_too(member_world):
-    lost = subject_requests.request_copy(member_world["member"])
+    lost = access.request_copy(member_world["member"])
     assert tasks.requeue_stuck_requests.delay().get() == 1
     assert DataSubjectRequest.objects.get(pk=lost.pk).status == DataSubjectRequest.DONE
 
@@ -538,9 +539,9 @@ def test_a_hook_section_without_a_count_still_says_the_rest_is_in_the_csv(member
         rows = ([f"event {i}"] for i in range(5))
         return [ReportSection(key="events", name="Events", columns=["Event"], rows=rows)]
 
-    dsr = subject_requests.request_copy(member_world["member"])
+    dsr = access.request_copy(member_world["member"])
     with hooks.register_temporarily("wagtail_gdpr_report_sections", uncounted):
-        assert reports.build_access_report(dsr.pk) == "done"
+        assert access.build_access_report(dsr.pk) == "done"
     opened = open_report(AccessReport.objects.get(request=dsr))
 
     assert len(opened.csv_rows("events")) == 1 + 5

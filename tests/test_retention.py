@@ -20,7 +20,8 @@ from tests.erasure_helpers import (
 )
 from tests.testapp.gdpr import VisitData
 from tests.testapp.models import Order, OrderNote, Visit
-from wagtail_gdpr import consent, retention
+from wagtail_gdpr import consent
+from wagtail_gdpr.erasure import retention
 from wagtail_gdpr.models import (
     ConsentRecord,
     ConsentState,

@@ -30,8 +30,9 @@ from tests.access_helpers import (
     url_of,
 )
 from tests.consent_helpers import publish_notice
-from wagtail_gdpr import consent, emails, reports, subject_requests
+from wagtail_gdpr import access, consent
 from wagtail_gdpr.models import ConsentRecord, DataSubjectRequest
+from wagtail_gdpr.requests import member_emails
 
 LOCALE_DIR = Path(__file__).resolve().parent.parent / "wagtail_gdpr" / "locale"
 PO_FILE = LOCALE_DIR / "sv" / "LC_MESSAGES" / "django.po"
@@ -326,7 +327,7 @@ def test_report_ready_email_is_in_the_requests_language(member, centre):  # noqa
     DataSubjectRequest.objects.filter(pk=dsr.pk).update(language="sv")
     mail.outbox.clear()
 
-    assert emails.send_request_email(dsr.pk, "report_ready")
+    assert member_emails.send_now(dsr.pk, "report_ready")
 
     [message] = mail.outbox
     assert message.to == ["sven@example.com"]
@@ -353,7 +354,7 @@ def test_the_same_email_is_in_english_for_an_english_request(member, centre):  #
     dsr = completed_copy(member)
     mail.outbox.clear()
 
-    assert emails.send_request_email(dsr.pk, "report_ready")
+    assert member_emails.send_now(dsr.pk, "report_ready")
 
     assert mail.outbox[0].subject == "Your copy of your data is ready"
 
@@ -363,10 +364,10 @@ def test_the_report_is_written_in_the_requests_language(member, centre):  # noqa
     make_orders(member, 2)
     consent.give(member, make_purpose("newsletter"), source=ConsentRecord.SOURCE_GATE)
     with translation.override("sv"):
-        dsr = subject_requests.request_copy(member)
+        dsr = access.request_copy(member)
     assert dsr.language == "sv"
 
-    assert reports.build_access_report(dsr.pk) == "done"
+    assert access.build_access_report(dsr.pk) == "done"
 
     index = html.unescape(open_report(DataSubjectRequest.objects.get(pk=dsr.pk).report).index)
     assert_swedish(

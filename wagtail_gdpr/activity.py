@@ -1,10 +1,10 @@
 """Recording what members do in the portal (their activity log)."""
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 
 from wagtail_gdpr.anonymisers import truncate_ip
-from wagtail_gdpr.models import MemberActivity
+from wagtail_gdpr.conf import app_settings
+from wagtail_gdpr.tables import MemberActivity
 
 
 def request_facts(request) -> dict:
@@ -12,7 +12,7 @@ def request_facts(request) -> dict:
     if request is None:
         return {"ip_address": None, "user_agent": ""}
     ip = request.META.get("REMOTE_ADDR") or None
-    if ip and getattr(settings, "WAGTAIL_GDPR_TRUNCATE_IP", True):
+    if ip and app_settings.TRUNCATE_IP:
         ip = truncate_ip(ip)
     return {"ip_address": ip, "user_agent": request.META.get("HTTP_USER_AGENT", "")[:512]}
 

@@ -12,12 +12,14 @@ import ipaddress
 from abc import ABC, abstractmethod
 from datetime import UTC, date, datetime
 
-from django.conf import settings
 from django.db import models
 from django.db.models.functions import Cast, Concat, TruncYear
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from wagtail_gdpr.conf import app_settings
+from wagtail_gdpr.files import queue_file_removal
 
 PLACEHOLDER_EMAIL_DOMAIN = "erased.invalid"
 
@@ -181,7 +183,7 @@ class YearOnlyAnonymiser(Anonymiser):
 
 def ip_prefixes() -> tuple[int, int]:
     """Network prefix lengths kept by IP truncation: ``WAGTAIL_GDPR_IP_PREFIX`` (IPv4, IPv6)."""
-    ipv4, ipv6 = getattr(settings, "WAGTAIL_GDPR_IP_PREFIX", (24, 48))
+    ipv4, ipv6 = app_settings.IP_PREFIX
     return int(ipv4), int(ipv6)
 
 
@@ -226,8 +228,6 @@ class FileAnonymiser(Anonymiser):
     field_types = (models.FileField,)
 
     def anonymise(self, value, *, instance, field):
-        from wagtail_gdpr.files import queue_file_removal
-
         if value:
             queue_file_removal(field, value.name)
         return ""

@@ -9,11 +9,14 @@ class WagtailGdprConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from wagtail_gdpr import (
+        # Imported here, not at the top: each needs the models, which Django loads after it
+        # has created this config.
+        from wagtail_gdpr import (  # noqa: PLC0415
             checks,  # noqa: F401  (registers the system checks)
             signal_handlers,
+            tasks,  # noqa: F401  (registers the Celery tasks that jobs are sent to)
         )
-        from wagtail_gdpr.registry import autodiscover
+        from wagtail_gdpr.registry import autodiscover  # noqa: PLC0415
 
         signal_handlers.connect()
         autodiscover()

@@ -7,7 +7,9 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.snippets.blocks import SnippetChooserBlock
 
-from wagtail_gdpr import inventory
+from wagtail_gdpr import consent, inventory
+from wagtail_gdpr.rights import rights_for_request
+from wagtail_gdpr.tables import GdprSettings
 
 
 class DataInventoryBlock(blocks.StructBlock):
@@ -43,8 +45,6 @@ class RightsBlock(blocks.StructBlock):
     intro = blocks.TextBlock(label=_("introduction"), required=False)
 
     def get_context(self, value, parent_context=None):
-        from wagtail_gdpr.rights import rights_for_request
-
         context = super().get_context(value, parent_context=parent_context)
         context["rights"] = rights_for_request((parent_context or {}).get("request"))
         return context
@@ -64,8 +64,6 @@ class ContactBlock(blocks.StructBlock):
     heading = blocks.CharBlock(label=_("heading"), required=False, default=_("Who to contact"))
 
     def get_context(self, value, parent_context=None):
-        from wagtail_gdpr.models import GdprSettings
-
         context = super().get_context(value, parent_context=parent_context)
         request = (parent_context or {}).get("request")
         context["gdpr_settings"] = GdprSettings.for_request(request) if request else None
@@ -90,8 +88,6 @@ class ConsentBlock(blocks.StructBlock):
     heading = blocks.CharBlock(label=_("heading"), required=False)
 
     def get_context(self, value, parent_context=None):
-        from wagtail_gdpr import consent
-
         context = super().get_context(value, parent_context=parent_context)
         purpose = value.get("purpose")
         request = (parent_context or {}).get("request")

@@ -21,6 +21,7 @@ from wagtail_gdpr.registry import (
     PersonalData,
     Retention,
 )
+from wagtail_gdpr.tables import ConsentState
 
 _USER_FIELDS = {
     "username": Field(anonymiser="token", label=_("Username")),
@@ -55,7 +56,9 @@ _SAFE_KEY = re.compile(r"^[a-z0-9](?:[a-z0-9]|_(?!_))*$")
 
 def email_field_keys() -> set[str]:
     """Keys under which form-builder pages store an email answer (their email-type fields)."""
-    from wagtail.contrib.forms.models import AbstractFormField
+    # Here, not at the top: wagtail.contrib.forms is optional, and this runs only when it is
+    # installed (the declaration is registered only then).
+    from wagtail.contrib.forms.models import AbstractFormField  # noqa: PLC0415
 
     keys = set()
     for model in apps.get_models():
@@ -126,8 +129,6 @@ class ConsentRecordData(PersonalData):
 
     def keep_from_retention(self, rows):
         """The line a consent in force rests on is its proof: it stays while the consent does."""
-        from wagtail_gdpr.models import ConsentState
-
         return rows.exclude(pk__in=ConsentState.objects.values("record_id"))
 
 

@@ -1,4 +1,4 @@
-"""System checks: a field that looks personal must be declared, or excluded with a reason."""
+"""System checks: personal data that nobody declared, and where background work runs."""
 
 import re
 import sys
@@ -11,9 +11,13 @@ from django.contrib.auth import get_user_model
 from django.core import checks
 from django.db import models
 
+from wagtail_gdpr import jobs
+from wagtail_gdpr.conf import app_settings
 from wagtail_gdpr.registry import SELF, registry
 
 UNDECLARED_PERSONAL_DATA = "wagtail_gdpr.E001"
+UNKNOWN_JOBS_BACKEND = "wagtail_gdpr.E002"
+JOBS_IN_PROCESS = "wagtail_gdpr.W002"
 
 _NAME_PATTERNS = [
     (re.compile(r"e_?mail"), "an email address"),
@@ -59,7 +63,7 @@ def _is_project_app(app_config) -> bool:
 
 def checked_app_configs(app_configs=None):
     """``WAGTAIL_GDPR_CHECK_APPS`` (app labels), else the site's own apps."""
-    labels = getattr(settings, "WAGTAIL_GDPR_CHECK_APPS", None)
+    labels = app_settings.CHECK_APPS
     candidates = app_configs or apps.get_app_configs()
     if labels is not None:
         return [c for c in candidates if c.label in labels]
@@ -105,3 +109,26 @@ def check_undeclared_personal_data(app_configs=None, **kwargs):
                     )
                 )
     return errors
+
+
+@checks.register()
+def check_background_work(app_configs=None, **kwargs):
+    """In production, copies and erasures should run on a worker, not in a member's request."""
+    try:
+        backend = jobs.backend()
+    except jobs.ConfigurationError as exc:
+        return [checks.Error(str(exc), id=UNKNOWN_JOBS_BACKEND)]
+    if backend != jobs.IN_PROCESS or settings.DEBUG:
+        return []
+    return [
+        checks.Warning(
+            "Background work (copies of data, erasures, emails) runs in the web process: "
+            "the site's Celery app has no broker, or WAGTAIL_GDPR_JOBS is 'in-process'.",
+            hint=(
+                "Give the site's Celery app a broker (CELERY_BROKER_URL) and run a worker; "
+                "or, to keep running in-process, silence this with "
+                f"SILENCED_SYSTEM_CHECKS = ['{JOBS_IN_PROCESS}']."
+            ),
+            id=JOBS_IN_PROCESS,
+        )
+    ]

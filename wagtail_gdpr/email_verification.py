@@ -8,22 +8,20 @@ import base64
 import hashlib
 from datetime import timedelta
 
-from django.conf import settings
 from django.core import signing
-from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from wagtail_gdpr.models import VerifiedEmail
+from wagtail_gdpr import mail, routes
+from wagtail_gdpr.errors import Refused
+from wagtail_gdpr.tables import VerifiedEmail
 
 SALT = "wagtail_gdpr.email_verification"
 MAX_AGE = timedelta(days=1)
 
 
-class VerificationFailed(Exception):
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
+class VerificationFailed(Refused):
+    """The link cannot be used; ``message`` says why."""
 
 
 def _address(user) -> str:
@@ -48,25 +46,20 @@ def _unwrap(token: str) -> str:
         raise signing.BadSignature("malformed") from None
 
 
-def send_verification(user, confirm_url_for) -> bool:
-    """Email a confirmation link; ``confirm_url_for(token)`` builds the absolute URL."""
+def send_verification(user, *, request=None) -> bool:
+    """Email the member a link that confirms their account's address, in their language."""
     address = _address(user)
     if not address:
         return False
-    context = {"confirm_url": confirm_url_for(make_token(user)), "user": user,
-               "site_name": getattr(settings, "WAGTAIL_SITE_NAME", "")}  # fmt: skip
-    subject = " ".join(
-        render_to_string("wagtail_gdpr/emails/verify_email_subject.txt", context).split()
+    confirm_url = routes.centre_url(
+        "confirm_email", make_token(user), absolute=True, request=request
     )
-    message = EmailMultiAlternatives(
-        subject,
-        render_to_string("wagtail_gdpr/emails/verify_email.txt", context),
-        to=[address],
+    mail.send(
+        "verify_email",
+        address,
+        {"confirm_url": confirm_url, "user": user},
+        language=get_language(),
     )
-    message.attach_alternative(
-        render_to_string("wagtail_gdpr/emails/verify_email.html", context), "text/html"
-    )
-    message.send()
     return True
 
 

@@ -1,18 +1,18 @@
 """Deleting the stored files of erased data, durably and only after the erasure commits.
 
 An anonymiser that empties a file field calls :func:`queue_file_removal` inside the erasure's
-transaction. The queue row commits with the erasure; only then is a task enqueued to delete the
+transaction. The queue row commits with the erasure; only then is the job sent that deletes the
 file. If the broker is down, or the worker dies, the row stays and :func:`remove_pending_files`
 (a periodic task and ``manage.py gdpr_remove_files``) finishes the job later.
 """
 
 import logging
-from functools import partial
 
 from django.apps import apps
 from django.db import transaction
 
-from wagtail_gdpr.models import PendingFileRemoval
+from wagtail_gdpr import jobs
+from wagtail_gdpr.tables import PendingFileRemoval
 
 logger = logging.getLogger(__name__)
 
@@ -25,24 +25,8 @@ def queue_file_removal(field, file_name: str) -> PendingFileRemoval:
     removal = PendingFileRemoval.objects.create(
         model_label=field.model._meta.label, field_name=field.name, file_name=file_name
     )
-    transaction.on_commit(partial(enqueue_removal, removal.pk))
+    jobs.send_on_commit(jobs.REMOVE_STORED_FILE, removal.pk)
     return removal
-
-
-def enqueue_removal(removal_id: int) -> bool:
-    """Hand the removal to a worker; a broker failure is logged and left for the sweep."""
-    from wagtail_gdpr.tasks import remove_stored_file
-
-    try:
-        remove_stored_file.delay(removal_id)
-    except Exception as exc:  # the broker is unreachable: the queued row keeps the work safe
-        logger.warning(
-            "Could not enqueue removal of stored file #%s (%s); it stays queued for the sweep.",
-            removal_id,
-            type(exc).__name__,
-        )
-        return False
-    return True
 
 
 def _storage_for(removal: PendingFileRemoval):

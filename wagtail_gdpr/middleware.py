@@ -9,10 +9,11 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.deprecation import MiddlewareMixin
 from wagtail.models import Site
 
-from wagtail_gdpr import gate
+from wagtail_gdpr.conf import app_settings
+from wagtail_gdpr.consent import gate
 
 #: URL names (in any namespace) that are never gated.
-DEFAULT_EXEMPT_URL_NAMES = ("logout", "login", "password_reset", "password_change")
+DEFAULT_EXEMPT_URL_NAMES = app_settings.default("GATE_EXEMPT_URL_NAMES")
 #: Views that are never gated, wherever they are mounted.
 EXEMPT_VIEW_CLASSES = (LoginView, LogoutView, PasswordResetView)
 
@@ -42,14 +43,14 @@ class ConsentGateMiddleware(MiddlewareMixin):
                 _reverse_or_none("wagtail_gdpr:consent_step"),
                 settings.STATIC_URL,
                 settings.MEDIA_URL,
-                *getattr(settings, "WAGTAIL_GDPR_GATE_EXEMPT_PATHS", ()),
+                *app_settings.GATE_EXEMPT_PATHS,
             ]
             self._exempt_prefixes = tuple(p for p in prefixes if p and p != "/")
         return self._exempt_prefixes
 
     def exempt_view(self, request, view_func) -> bool:
         match = request.resolver_match
-        names = getattr(settings, "WAGTAIL_GDPR_GATE_EXEMPT_URL_NAMES", DEFAULT_EXEMPT_URL_NAMES)
+        names = app_settings.GATE_EXEMPT_URL_NAMES
         if match is not None and (match.url_name in names or match.view_name in names):
             return True
         view_class = getattr(view_func, "view_class", None)

@@ -1,43 +1,6 @@
-"""Notice versions: each publication of a privacy notice page, material or not."""
+"""Deprecated alias of :mod:`wagtail_gdpr.consent.notices`, for one release: it goes in 0.3."""
 
-from django.db import transaction
-from django.db.models import Max
+from wagtail_gdpr.consent.notices import *  # noqa: F403
+from wagtail_gdpr.deprecation import moved
 
-from wagtail_gdpr.models import NoticeVersion
-
-
-def record_publication(page, revision=None, user=None) -> NoticeVersion:
-    """Record a publication of ``page``; the first one is always material.
-
-    The page's "material change" box is cleared afterwards (on the page and in the published
-    revision) so the next publication is not material unless an editor ticks it again.
-    """
-    from wagtail_gdpr import consent, gate
-
-    with transaction.atomic():
-        previous = NoticeVersion.objects.filter(page_id=page.pk).aggregate(n=Max("number"))["n"]
-        material = bool(page.material_change) or previous is None
-        version = NoticeVersion.objects.create(
-            page_id=page.pk,
-            revision=revision,
-            number=(previous or 0) + 1,
-            material=material,
-            text_sha256=consent.remember_text(page.get_notice_text()),
-            published_by=user or getattr(revision, "user", None),
-        )
-        if page.material_change:
-            type(page).objects.filter(pk=page.pk).update(material_change=False)
-            page.material_change = False
-            if revision is not None and revision.content.get("material_change"):
-                revision.content["material_change"] = False
-                revision.save(update_fields=["content"])
-    transaction.on_commit(gate.invalidate)
-    return version
-
-
-def live_version(page_id) -> NoticeVersion | None:
-    return NoticeVersion.objects.filter(page_id=page_id).order_by("-number").first()
-
-
-def latest_material_version(page_id) -> NoticeVersion | None:
-    return NoticeVersion.objects.filter(page_id=page_id, material=True).order_by("-number").first()
+moved(__name__, "wagtail_gdpr.consent.notices")

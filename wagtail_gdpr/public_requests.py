@@ -17,16 +17,16 @@ from functools import partial
 
 from django.conf import settings
 from django.core import signing
-from django.core.cache import cache
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.utils import timezone
-from django.utils.crypto import salted_hmac
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from wagtail_gdpr import deadlines, emails
-from wagtail_gdpr.models import DataSubjectRequest
+from wagtail_gdpr import mail, routes, throttle
+from wagtail_gdpr.conf import app_settings
+from wagtail_gdpr.errors import Refused
+from wagtail_gdpr.requests import legal_clock
+from wagtail_gdpr.tables import DataSubjectRequest
 
 logger = logging.getLogger(__name__)
 
@@ -42,28 +42,18 @@ KINDS = (
 #: Nobody is attached to a public request, so no worker can run it: staff look at each one.
 STATUS_AFTER_CONFIRMATION = dict.fromkeys(KINDS, DataSubjectRequest.IN_REVIEW)
 MAX_MESSAGE_LENGTH = 2000
-DEFAULT_RATES = {"address": "3/d", "ip": "10/h"}
-_PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
-class Throttled(Exception):
+class Throttled(Refused):
     """Too many requests from this IP address; ``message`` is for the visitor."""
 
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
 
-
-class LinkRefused(Exception):
+class LinkRefused(Refused):
     """The confirmation link cannot be used; ``message`` says why, for the visitor."""
-
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
 
 
 def link_lifetime() -> timedelta:
-    return timedelta(hours=float(getattr(settings, "WAGTAIL_GDPR_PUBLIC_REQUEST_LINK_HOURS", 48)))
+    return timedelta(hours=float(app_settings.PUBLIC_REQUEST_LINK_HOURS))
 
 
 def normalise(address: str) -> str:
@@ -74,34 +64,19 @@ def normalise(address: str) -> str:
 
 
 def _rate(scope: str) -> tuple[int, int]:
-    """``(count, seconds)`` for ``"address"`` or ``"ip"``.
-
-    From ``WAGTAIL_GDPR_PUBLIC_REQUEST_RATES``; a rate is ``"3/d"`` (per second, minute, hour
-    or day) or a ``(count, seconds)`` pair.
-    """
-    rates = {**DEFAULT_RATES, **getattr(settings, "WAGTAIL_GDPR_PUBLIC_REQUEST_RATES", {})}
-    rate = rates[scope]
-    if isinstance(rate, str):
-        count, _slash, period = rate.partition("/")
-        return int(count), _PERIODS[period.strip()[:1].lower()]
-    count, seconds = rate
-    return int(count), int(seconds)
+    """``(count, seconds)`` for ``"address"`` or ``"ip"``, from
+    ``WAGTAIL_GDPR_PUBLIC_REQUEST_RATES`` (its default fills what a site leaves out)."""
+    rates = {
+        **app_settings.default("PUBLIC_REQUEST_RATES"),
+        **app_settings.PUBLIC_REQUEST_RATES,
+    }
+    return throttle.parse_rate(rates[scope])
 
 
 def _hit(scope: str, value: str) -> int:
-    """Count one submission for ``value`` in the current window; returns the count so far.
-
-    The cache key is a keyed hash: neither addresses nor IP addresses are stored in the cache.
-    """
-    limit, seconds = _rate(scope)
-    digest = salted_hmac(f"{SALT}.{scope}", value, algorithm="sha256").hexdigest()[:40]
-    key = f"wagtail_gdpr:public_request:{scope}:{digest}"
-    cache.add(key, 0, timeout=seconds)
-    try:
-        return cache.incr(key)
-    except ValueError:  # the window ended between add() and incr()
-        cache.set(key, 1, timeout=seconds)
-        return 1
+    """Count one submission for ``value`` in the current window; returns the count so far."""
+    _limit, seconds = _rate(scope)
+    return throttle.hit(f"public-request-{scope}", value, seconds)
 
 
 def client_ip(request) -> str:
@@ -164,13 +139,12 @@ def check(token: str) -> DataSubjectRequest:
 # -- the visitor asks --------------------------------------------------------------------------
 
 
-def submit(kind: str, address: str, message: str = "", *, request=None, confirm_url_for=None):
+def submit(kind: str, address: str, message: str = "", *, request=None):
     """Record a request and email the confirmation link; ``None`` when the address is throttled.
 
     Raises :class:`Throttled` when this IP address sent too many. A throttled *address* is not
     told apart from any other: the caller shows the same answer, and nothing is sent, so the
     form cannot be used to flood someone's mailbox nor to learn about other people's requests.
-    ``confirm_url_for(token)`` builds the absolute link.
     """
     if kind not in KINDS:
         raise ValueError(f"unknown kind {kind!r}")
@@ -200,27 +174,25 @@ def submit(kind: str, address: str, message: str = "", *, request=None, confirm_
                 "confirmation": {"nonce": secrets.token_hex(16), "sent_at": now.isoformat()},
             },
         )
-        transaction.on_commit(partial(send_confirmation, dsr.pk, confirm_url_for))
+        transaction.on_commit(partial(send_confirmation, dsr.pk, request))
     logger.info("Public privacy request #%s received, waiting for confirmation.", dsr.pk)
     return dsr
 
 
-def send_confirmation(request_id: int, confirm_url_for) -> bool:
+def send_confirmation(request_id: int, request=None) -> bool:
     """Email the link. Failures are logged without the address; the visitor may ask again."""
     dsr = DataSubjectRequest.objects.filter(pk=request_id).first()
     if dsr is None or not dsr.contact_email:
         return False
     context = {
         "request_obj": dsr,
-        "confirm_url": confirm_url_for(make_token(dsr)) if confirm_url_for else "",
+        "confirm_url": routes.centre_url(
+            "confirm_public_request", make_token(dsr), absolute=True, request=request
+        ),
         "valid_hours": int(link_lifetime().total_seconds() // 3600),
-        "site_name": getattr(settings, "WAGTAIL_SITE_NAME", ""),
     }
-    subject, text, html = emails.render_message("confirm_request", context, dsr.language)
-    message = EmailMultiAlternatives(subject, text, to=[dsr.contact_email])
-    message.attach_alternative(html, "text/html")
     try:
-        message.send()
+        mail.send("confirm_request", dsr.contact_email, context, language=dsr.language)
     except Exception as exc:
         logger.warning(
             "The confirmation email of request #%s failed (%s).", request_id, type(exc).__name__
@@ -231,8 +203,6 @@ def send_confirmation(request_id: int, confirm_url_for) -> bool:
 
 def confirm(token: str, now=None) -> DataSubjectRequest:
     """Confirm the address: the request goes to staff and its clock starts. Works once."""
-    from wagtail_gdpr.subject_requests import response_days
-
     data = _load(token)
     now = now or timezone.now()
     with transaction.atomic():
@@ -242,7 +212,7 @@ def confirm(token: str, now=None) -> DataSubjectRequest:
         payload = dict(dsr.payload)
         payload["confirmation"] = {**payload["confirmation"], "used_at": now.isoformat()}
         dsr.payload = payload
-        deadlines.resume(dsr, now, response_days())
+        legal_clock.resume(dsr, now, legal_clock.response_days())
         dsr.verified_at = now
         dsr.status = STATUS_AFTER_CONFIRMATION[dsr.kind]
         dsr.save(

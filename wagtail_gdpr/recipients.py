@@ -17,7 +17,7 @@ A hook that wants the row itself looks the request up by ``request_id``. Its ans
 A recipient no hook answers for is marked "manual": staff tell them. Each recipient's state is
 kept in the request's ``outcome["recipients"]``, written in the same transaction as the change
 itself, so that nothing is lost when a worker or the broker fails; the hooks run after commit,
-in the ``wagtail_gdpr.notify_recipients`` task. Hooks may be called again for the same event
+in the ``wagtail_gdpr.notify_recipients`` job. Hooks may be called again for the same event
 (retries, a second worker): use ``event["id"]`` to recognise it.
 """
 
@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
-from functools import partial
 
 from django.conf import settings
 from django.db import transaction
@@ -34,8 +33,9 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 
-from wagtail_gdpr.models import DataSubjectRequest
-from wagtail_gdpr.registry import registry
+from wagtail_gdpr import jobs
+from wagtail_gdpr.registry import ANONYMISED, DELETED, registry
+from wagtail_gdpr.tables import DataSubjectRequest
 
 logger = logging.getLogger(__name__)
 
@@ -79,8 +79,6 @@ def _declaration(model_label: str):
 
 
 def _erasure_changes(dsr: DataSubjectRequest) -> list[dict]:
-    from wagtail_gdpr.erasure import ANONYMISED, DELETED
-
     changes = []
     for item in (dsr.outcome or {}).get("items", []):
         model, action, rows = item.get("model"), item.get("outcome"), item.get("count") or 0
@@ -203,33 +201,13 @@ def notify_on_commit(dsr: DataSubjectRequest | int) -> int:
         )
         return 0
     if to_send:
-        transaction.on_commit(partial(enqueue, request_id))
+        transaction.on_commit(lambda: enqueue(request_id))
     return to_send
 
 
-def enqueue(request_id: int) -> None:
-    """Hand the request to a worker; if the broker is down, try once from here."""
-    from celery.exceptions import Retry
-
-    from wagtail_gdpr.tasks import notify_recipients
-
-    try:
-        notify_recipients.delay(request_id)
-        return
-    except Retry:  # tasks run in-process (eager): it ran, and its answers are recorded
-        return
-    except Exception as exc:
-        logger.warning(
-            "Could not enqueue recipient notices for request #%s (%s); sending now.",
-            request_id,
-            type(exc).__name__,
-        )
-    try:
-        deliver(request_id)
-    except Exception as exc:
-        logger.error(
-            "Recipient notices for request #%s failed (%s).", request_id, type(exc).__name__
-        )
+def enqueue(request_id: int) -> bool:
+    """Hand the request's notices to a worker; if the broker is down, tell them from here."""
+    return jobs.send(jobs.NOTIFY_RECIPIENTS, request_id)
 
 
 # -- calling the hooks -------------------------------------------------------------------------

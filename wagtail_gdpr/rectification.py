@@ -14,18 +14,16 @@ from collections.abc import Iterable
 from typing import Any, NamedTuple
 
 from django import forms
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from wagtail.log_actions import log
 
-from wagtail_gdpr import activity, deadlines, emails, recipients, subject_requests
-from wagtail_gdpr.models import DataSubjectRequest, MemberActivity
+from wagtail_gdpr import activity, audit, recipients
+from wagtail_gdpr.conf import app_settings
+from wagtail_gdpr.errors import Refused
 from wagtail_gdpr.registry import (
     CORRECTION_MODES,
     DIRECT,
@@ -34,19 +32,15 @@ from wagtail_gdpr.registry import (
     registry,
     verified_emails,
 )
+from wagtail_gdpr.requests import intake, member_emails
+from wagtail_gdpr.tables import DataSubjectRequest, MemberActivity
 
-APPROVED_ACTION = "wagtail_gdpr.correction_approved"
-REJECTED_ACTION = "wagtail_gdpr.correction_rejected"
 #: Longest reason a member or staff member may give, in characters.
 MAX_REASON_LENGTH = 2000
 
 
-class CorrectionRefused(Exception):
+class CorrectionRefused(Refused):
     """The correction cannot be made; ``message`` says why, for the member (or staff) to read."""
-
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
 
 
 class CorrectableItem(NamedTuple):
@@ -77,7 +71,7 @@ def _is_trusted_account_email(declaration: PersonalData, name: str) -> bool:
     return (
         declaration.model is user_model
         and name == user_model.get_email_field_name()
-        and getattr(settings, "WAGTAIL_GDPR_TRUST_ACCOUNT_EMAIL", False)
+        and app_settings.TRUST_ACCOUNT_EMAIL
     )
 
 
@@ -216,14 +210,6 @@ def _current(instance: models.Model, field: models.Field):
     return jsonable(field.value_from_object(instance))
 
 
-def _contact(user) -> dict:
-    return {
-        "member": user,
-        "contact_email": getattr(user, user.get_email_field_name(), "") or "",
-        "language": get_language() or settings.LANGUAGE_CODE,
-    }
-
-
 def _short_name(declaration: PersonalData, field_name: str) -> str:
     """E.g. ``Profile.phone``: names what changed, never the value."""
     return f"{declaration.model.__name__}.{field_name}"
@@ -249,8 +235,6 @@ def apply_direct(
         dsr = DataSubjectRequest.objects.create(
             kind=DataSubjectRequest.RECTIFICATION,
             status=DataSubjectRequest.DONE,
-            received_at=now,
-            verified_at=now,  # logged in: identity is established by the login
             completed_at=now,
             payload={
                 "model": model_label,
@@ -261,7 +245,7 @@ def apply_direct(
                 "new": new,
             },
             outcome={"decision": "applied directly"},
-            **_contact(user),
+            **intake.from_member(user, now, request=request, due=False),
         )
         activity.record(
             user,
@@ -285,8 +269,7 @@ def propose(
         )
     now = timezone.now()
     with transaction.atomic():
-        # Serialise a member's concurrent clicks on their own user row.
-        get_user_model()._default_manager.select_for_update().filter(pk=user.pk).first()
+        intake.lock_member(user)
         instance = _own_row(declaration, user, pk, lock=False)
         key = (model_label, jsonable(instance.pk), field.name)
         if any(
@@ -304,9 +287,6 @@ def propose(
         dsr = DataSubjectRequest.objects.create(
             kind=DataSubjectRequest.RECTIFICATION,
             status=DataSubjectRequest.IN_REVIEW,
-            received_at=now,
-            verified_at=now,
-            due_at=deadlines.due_date(now, subject_requests.response_days(request)),
             payload={
                 "model": model_label,
                 "pk": key[1],
@@ -316,7 +296,7 @@ def propose(
                 "proposed": proposed,
                 "reason": reason,
             },
-            **_contact(user),
+            **intake.from_member(user, now, request=request),
         )
         activity.record(
             user, MemberActivity.REQUEST, detail=f"rectification #{dsr.pk}", request=request
@@ -339,12 +319,8 @@ def _lock_for_review(dsr: DataSubjectRequest) -> DataSubjectRequest:
 
 
 def _log_data(dsr: DataSubjectRequest) -> dict:
-    """What the audit log keeps: which request and field, never the values or reasons."""
-    return {
-        "request_id": dsr.pk,
-        "model": dsr.payload.get("model"),
-        "field": dsr.payload.get("field"),
-    }
+    """What the audit log keeps: which field, never the values or reasons."""
+    return {"model": dsr.payload.get("model"), "field": dsr.payload.get("field")}
 
 
 def value_now(dsr: DataSubjectRequest) -> tuple[bool, Any]:
@@ -392,8 +368,8 @@ def approve(dsr: DataSubjectRequest, staff_user) -> DataSubjectRequest:
         dsr.completed_at = now
         dsr.outcome = {"decision": "approved", "by": staff_user.pk, "at": jsonable(now)}
         dsr.save(update_fields=["status", "completed_at", "outcome"])
-        log(instance=dsr, action=APPROVED_ACTION, user=staff_user, data=_log_data(dsr))
-        emails.send_after_commit(dsr.pk, "correction_approved")
+        audit.record(dsr, audit.CORRECTION_APPROVED, staff_user, **_log_data(dsr))
+        member_emails.send_after_commit(dsr.pk, "correction_approved")
         recipients.notify_on_commit(dsr)  # Art. 19: told after commit
     return dsr
 
@@ -415,6 +391,6 @@ def reject(dsr: DataSubjectRequest, staff_user, reason: str) -> DataSubjectReque
         dsr.completed_at = now
         dsr.outcome = {"decision": "rejected", "by": staff_user.pk, "at": jsonable(now)}
         dsr.save(update_fields=["status", "refusal_reason", "completed_at", "outcome"])
-        log(instance=dsr, action=REJECTED_ACTION, user=staff_user, data=_log_data(dsr))
-        emails.send_after_commit(dsr.pk, "correction_rejected")
+        audit.record(dsr, audit.CORRECTION_REJECTED, staff_user, **_log_data(dsr))
+        member_emails.send_after_commit(dsr.pk, "correction_rejected")
     return dsr

@@ -31,7 +31,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.apps import apps
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
 from django.db import models
@@ -40,10 +39,13 @@ from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules, import_string
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from wagtail import hooks
 
 from wagtail_gdpr.anonymisers import Anonymiser, get_anonymiser
+from wagtail_gdpr.conf import app_settings
 from wagtail_gdpr.periods import shift_months
+from wagtail_gdpr.tables import VerifiedEmail
 
 # Lawful bases of GDPR Art. 6(1).
 CONSENT = "consent"
@@ -66,6 +68,12 @@ LAWFUL_BASES = {
 DELETE = "delete"
 ANONYMISE = "anonymise"
 ROW_ACTIONS = (DELETE, ANONYMISE)
+
+# What erasure did, or will do, to a member's rows: the words of erasure plans and receipts.
+DELETED = "deleted"
+ANONYMISED = "anonymised"
+RETAINED = "retained"  # kept by law until its retention ends
+HELD = "held"  # kept under a legal hold
 
 # Who may correct a field.
 DIRECT = "direct"  # the member edits it in the privacy centre
@@ -122,8 +130,6 @@ class Retention:
 
     @property
     def period_text(self) -> str:
-        from django.utils.translation import ngettext
-
         # Literal msgids, so that makemessages finds them.
         parts = [
             text % {"n": count}
@@ -426,12 +432,10 @@ def verified_emails(user) -> set[str]:
     when ``WAGTAIL_GDPR_TRUST_ACCOUNT_EMAIL`` is True: set it only if sign-up confirms it, or
     anybody could sign up with someone else's address and see their guest data.
     """
-    from wagtail_gdpr.models import VerifiedEmail
-
     emails: set[str] = set(
         VerifiedEmail.objects.filter(user_id=user.pk).values_list("email", flat=True)
     )
-    if getattr(settings, "WAGTAIL_GDPR_TRUST_ACCOUNT_EMAIL", False):
+    if app_settings.TRUST_ACCOUNT_EMAIL:
         account_email = getattr(user, user.get_email_field_name(), "")
         if account_email:
             emails.add(account_email)
@@ -478,7 +482,7 @@ def _builtin_targets() -> dict[str, str | None]:
     declaration, or to ``None`` to drop the built-in.
     """
     targets = dict(BUILTIN_DECLARATIONS)
-    targets.update(getattr(settings, "WAGTAIL_GDPR_BUILTIN_DECLARATIONS", {}))
+    targets.update(app_settings.BUILTIN_DECLARATIONS)
     return targets
 
 

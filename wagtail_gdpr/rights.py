@@ -2,25 +2,28 @@
 
 from django.utils.translation import gettext_lazy as _
 
-# (key, title, explanation, privacy-centre sub-path or None)
+from wagtail_gdpr import routes
+from wagtail_gdpr.tables import GdprSettings
+
+# (key, title, explanation, the privacy centre's route where it is used, or None)
 RIGHTS = [
     (
         "access",
         _("See your data"),
         _("You can see what we store about you and why, and get a copy of it."),
-        "data/",
+        "my_data",
     ),
     (
         "portability",
         _("Take your data with you"),
         _("You can download your data in a machine-readable file to use elsewhere."),
-        "copy/",
+        "request_copy",
     ),
     (
         "rectification",
         _("Correct your data"),
         _("You can correct data that is wrong and add what is missing."),
-        "correct/",
+        "correct",
     ),
     (
         "erasure",
@@ -29,25 +32,25 @@ RIGHTS = [
             "You can ask us to delete your data. Some data must be kept by law for a while; "
             "we tell you which, and until when, before you confirm."
         ),
-        "erase/",
+        "erase",
     ),
     (
         "restriction",
         _("Limit what we do with your data"),
         _("You can ask us to stop using your data, except to store it, while a question is open."),
-        "requests/new/",
+        "new_processing_request",
     ),
     (
         "objection",
         _("Object"),
         _("You can object to uses of your data that rest on our legitimate interests."),
-        "requests/new/",
+        "new_processing_request",
     ),
     (
         "consent",
         _("Withdraw consent"),
         _("Where you said yes, you can withdraw it as easily as you gave it."),
-        "consents/",
+        "my_consents",
     ),
     (
         "complaint",
@@ -63,16 +66,12 @@ RIGHTS = [
 
 def rights_for_request(request) -> list[dict]:
     """The rights with links into the site's privacy centre and the authority's website."""
-    from wagtail_gdpr.models import GdprSettings
-
-    gdpr_settings = GdprSettings.for_request(request) if request is not None else None
-    centre = gdpr_settings.privacy_centre_page if gdpr_settings else None
-    centre_url = centre.specific.get_url(request) if centre is not None and centre.live else None
+    gdpr_settings = GdprSettings.current(request)
     rights = []
-    for key, title, text, sub_path in RIGHTS:
-        if key == "complaint":
-            url = gdpr_settings.authority_url if gdpr_settings else ""
+    for key, title, text, route in RIGHTS:
+        if route is None:
+            url = gdpr_settings.authority_url
         else:
-            url = f"{centre_url}{sub_path}" if centre_url else ""
+            url = routes.centre_url(route, request=request)
         rights.append({"key": key, "title": title, "text": text, "url": url})
     return rights

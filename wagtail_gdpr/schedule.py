@@ -10,40 +10,42 @@ Sites that use cron instead run the management command named beside each entry.
 
 from celery.schedules import crontab
 
+from wagtail_gdpr import jobs
+
 BEAT_SCHEDULE = {
     # manage.py gdpr_discard_unconfirmed
     "wagtail-gdpr-discard-unconfirmed-requests": {
-        "task": "wagtail_gdpr.discard_unconfirmed_requests",
+        "task": jobs.DISCARD_UNCONFIRMED_REQUESTS.name,
         "schedule": crontab(minute=20),
     },
     # manage.py gdpr_requeue_recipients
     "wagtail-gdpr-requeue-recipient-notices": {
-        "task": "wagtail_gdpr.requeue_recipient_notices",
+        "task": jobs.REQUEUE_RECIPIENT_NOTICES.name,
         "schedule": crontab(minute="*/30"),
     },
     # manage.py gdpr_retention
     "wagtail-gdpr-retention": {
-        "task": "wagtail_gdpr.run_retention",
+        "task": jobs.RUN_RETENTION.name,
         "schedule": crontab(minute=30, hour=3),
     },
     # manage.py gdpr_requeue_requests
     "wagtail-gdpr-requeue-stuck-requests": {
-        "task": "wagtail_gdpr.requeue_stuck_requests",
+        "task": jobs.REQUEUE_STUCK_REQUESTS.name,
         "schedule": crontab(minute="*/5"),
     },
     # manage.py gdpr_purge_reports
     "wagtail-gdpr-purge-expired-reports": {
-        "task": "wagtail_gdpr.purge_expired_reports",
+        "task": jobs.PURGE_EXPIRED_REPORTS.name,
         "schedule": crontab(minute=7),
     },
     # manage.py gdpr_remove_files
     "wagtail-gdpr-remove-pending-files": {
-        "task": "wagtail_gdpr.remove_pending_files",
+        "task": jobs.REMOVE_PENDING_FILES.name,
         "schedule": crontab(minute="*/15"),
     },
     # manage.py gdpr_send_reminders
     "wagtail-gdpr-send-deadline-reminders": {
-        "task": "wagtail_gdpr.send_deadline_reminders",
+        "task": jobs.SEND_DEADLINE_REMINDERS.name,
         "schedule": crontab(minute=15),
     },
 }

@@ -1,11 +1,24 @@
-"""Keeps notice versions and the gate's cache in step with what editors publish and change."""
+"""Keeps notice versions, the gate's cache and the activity log in step with what happens.
+
+Connected by ``apps.ready``: publications of notice pages become notice versions; a change to
+what members must acknowledge drops the gate's cache; logins and logouts are
+recorded in the member's activity.
+"""
+
+from functools import partial
 
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from wagtail.signals import page_published
 
-from wagtail_gdpr import activity, gate, notices
-from wagtail_gdpr.models import ConsentPurpose, GdprSettings, MemberActivity, PrivacyNoticeMixin
+from wagtail_gdpr import activity
+from wagtail_gdpr.consent import gate, notices
+from wagtail_gdpr.pages import PrivacyNoticeMixin
+from wagtail_gdpr.tables import ConsentPurpose, GdprSettings, MemberActivity, NoticeVersion
+
+#: Changes to these change what members must acknowledge.
+GATE_INPUTS = (ConsentPurpose, GdprSettings, NoticeVersion)
 
 
 def record_notice_publication(sender, instance, revision=None, **kwargs):
@@ -14,7 +27,10 @@ def record_notice_publication(sender, instance, revision=None, **kwargs):
 
 
 def invalidate_gate(sender, **kwargs):
+    """Now, for this process; and again after commit, in case another process filled the cache
+    from the database before the change was committed."""
     gate.invalidate()
+    transaction.on_commit(partial(gate.invalidate))
 
 
 def record_login(sender, request, user, **kwargs):
@@ -34,7 +50,7 @@ def connect():
     user_logged_out.connect(record_logout, dispatch_uid="wagtail_gdpr_logout")
     user_login_failed.connect(record_failed_login, dispatch_uid="wagtail_gdpr_login_failed")
     page_published.connect(record_notice_publication, dispatch_uid="wagtail_gdpr_notice_published")
-    for model in (ConsentPurpose, GdprSettings):
+    for model in GATE_INPUTS:
         post_save.connect(
             invalidate_gate, sender=model, dispatch_uid=f"wagtail_gdpr_gate_{model.__name__}"
         )

@@ -1,100 +1,93 @@
-"""Celery tasks. Each takes primary keys, re-reads state and calls a service; safe to repeat."""
+"""Celery tasks: each takes primary keys, re-reads state and calls one service; safe to repeat.
+
+Services never call these directly: they name a job of :mod:`wagtail_gdpr.jobs`, which sends it
+here through Celery, or runs it in-process where the site has no broker. A task run in-process
+does not retry in place: there is nobody to wait for, and the periodic sweeps find what is left.
+"""
 
 from celery import shared_task
 
-from wagtail_gdpr import files
+from wagtail_gdpr import files, jobs, public_requests, recipients
+from wagtail_gdpr.access import report
+from wagtail_gdpr.erasure import execution, retention
+from wagtail_gdpr.requests import member_emails, worker_queue
+from wagtail_gdpr.staff import reminders
 
 
-@shared_task(bind=True, name="wagtail_gdpr.remove_stored_file", acks_late=True, max_retries=5)
+def _retry(task, countdown: int, exc: Exception | None = None):
+    """Retry on a worker; in-process, let the failure stand (the caller logs it)."""
+    if task.request.is_eager:
+        if exc is not None:
+            raise exc
+        return None
+    raise task.retry(countdown=countdown, **({"exc": exc} if exc is not None else {}))
+
+
+@shared_task(bind=True, name=jobs.REMOVE_STORED_FILE.name, acks_late=True, max_retries=5)
 def remove_stored_file(self, removal_id: int) -> str:
     outcome = files.remove_file(removal_id)
     if outcome == files.FAILED:
-        raise self.retry(countdown=60 * 2**self.request.retries)
+        _retry(self, countdown=60 * 2**self.request.retries)
     return outcome
 
 
-@shared_task(name="wagtail_gdpr.remove_pending_files", acks_late=True)
+@shared_task(name=jobs.REMOVE_PENDING_FILES.name, acks_late=True)
 def remove_pending_files() -> dict[str, int]:
     return files.remove_pending_files()
 
 
-@shared_task(name="wagtail_gdpr.build_access_report", acks_late=True, reject_on_worker_lost=True)
+@shared_task(name=jobs.BUILD_ACCESS_COPY.name, acks_late=True, reject_on_worker_lost=True)
 def build_access_report(request_id: int) -> str:
-    from wagtail_gdpr import reports
-
-    return reports.build_access_report(request_id)
+    return report.build_access_report(request_id)
 
 
-@shared_task(name="wagtail_gdpr.requeue_stuck_requests", acks_late=True)
+@shared_task(name=jobs.REQUEUE_STUCK_REQUESTS.name, acks_late=True)
 def requeue_stuck_requests() -> int:
-    from wagtail_gdpr import subject_requests
-
-    return subject_requests.requeue_stuck()
+    return worker_queue.requeue_stuck()
 
 
-@shared_task(name="wagtail_gdpr.purge_expired_reports", acks_late=True)
+@shared_task(name=jobs.PURGE_EXPIRED_REPORTS.name, acks_late=True)
 def purge_expired_reports() -> int:
-    from wagtail_gdpr import reports
-
-    return reports.purge_expired()
+    return report.purge_expired()
 
 
-@shared_task(
-    bind=True,
-    name="wagtail_gdpr.send_request_email",
-    acks_late=True,
-    max_retries=8,
-)
+@shared_task(bind=True, name=jobs.SEND_REQUEST_EMAIL.name, acks_late=True, max_retries=8)
 def send_request_email(self, request_id: int, name: str) -> bool:
-    from wagtail_gdpr import emails
-
     try:
-        return emails.send_request_email(request_id, name)
+        return member_emails.send_now(request_id, name)
     except OSError as exc:  # SMTP and connection errors: try again later
-        raise self.retry(exc=exc, countdown=min(3600, 30 * 2**self.request.retries)) from exc
+        return _retry(self, countdown=min(3600, 30 * 2**self.request.retries), exc=exc)
 
 
-@shared_task(name="wagtail_gdpr.run_erasure", acks_late=True, reject_on_worker_lost=True)
+@shared_task(name=jobs.RUN_ERASURE.name, acks_late=True, reject_on_worker_lost=True)
 def run_erasure(request_id: int) -> str:
-    from wagtail_gdpr import erasure
-
-    return erasure.run_erasure_request(request_id)
+    return execution.run_erasure_request(request_id)
 
 
-@shared_task(name="wagtail_gdpr.run_retention", acks_late=True)
+@shared_task(name=jobs.RUN_RETENTION.name, acks_late=True)
 def run_retention() -> int:
-    from wagtail_gdpr import retention
-
     return retention.sweep().pk
 
 
-@shared_task(name="wagtail_gdpr.send_deadline_reminders", acks_late=True)
+@shared_task(name=jobs.SEND_DEADLINE_REMINDERS.name, acks_late=True)
 def send_deadline_reminders() -> dict[str, int]:
-    from wagtail_gdpr import queue
-
-    return queue.send_deadline_reminders()
+    return reminders.send_deadline_reminders()
 
 
-@shared_task(bind=True, name="wagtail_gdpr.notify_recipients", acks_late=True, max_retries=8)
+@shared_task(bind=True, name=jobs.NOTIFY_RECIPIENTS.name, acks_late=True, max_retries=8)
 def notify_recipients(self, request_id: int) -> dict[str, int]:
     """Tell the recipients of a correction or erasure (Art. 19); retry those not reached."""
-    from wagtail_gdpr import recipients
-
     counts = recipients.deliver(request_id)
     if counts.get(recipients.FAILED) and self.request.retries < self.max_retries:
-        raise self.retry(countdown=recipients.retry_delay(self.request.retries))
+        _retry(self, countdown=recipients.retry_delay(self.request.retries))
     return counts
 
 
-@shared_task(name="wagtail_gdpr.discard_unconfirmed_requests", acks_late=True)
+@shared_task(name=jobs.DISCARD_UNCONFIRMED_REQUESTS.name, acks_late=True)
 def discard_unconfirmed_requests() -> int:
-    from wagtail_gdpr import public_requests
-
     return public_requests.discard_unconfirmed()
 
 
-@shared_task(name="wagtail_gdpr.requeue_recipient_notices", acks_late=True)
+@shared_task(name=jobs.REQUEUE_RECIPIENT_NOTICES.name, acks_late=True)
 def requeue_recipient_notices() -> int:
-    from wagtail_gdpr import recipients
-
     return recipients.requeue_unfinished()

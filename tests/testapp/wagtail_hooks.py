@@ -4,7 +4,7 @@ import time
 
 from wagtail import hooks
 
-from wagtail_gdpr.reports import ReportSection
+from wagtail_gdpr.access import ReportSection
 
 from .models import Shop
 

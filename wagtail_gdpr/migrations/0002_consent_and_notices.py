@@ -3,7 +3,7 @@
 import django.db.models.deletion
 import modelsearch.index
 import wagtail.fields
-import wagtail_gdpr.models.notices
+import wagtail_gdpr.pages.notice
 from django.conf import settings
 from django.db import migrations, models
 
@@ -61,7 +61,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'privacy notice page',
                 'verbose_name_plural': 'privacy notice pages',
             },
-            bases=(wagtail_gdpr.models.notices.PrivacyNoticeMixin, 'wagtailcore.page'),
+            bases=(wagtail_gdpr.pages.notice.PrivacyNoticeMixin, 'wagtailcore.page'),
         ),
         migrations.CreateModel(
             name='GdprSettings',

@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import wagtail.fields
-import wagtail_gdpr.models.privacy_centre
+import wagtail_gdpr.pages.privacy_centre
 from django.conf import settings
 from django.db import migrations, models
 
@@ -28,7 +28,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'privacy centre page',
                 'verbose_name_plural': 'privacy centre pages',
             },
-            bases=(wagtail_gdpr.models.privacy_centre.PrivacyCentreMixin, 'wagtailcore.page'),
+            bases=(wagtail_gdpr.pages.privacy_centre.PrivacyCentreMixin, 'wagtailcore.page'),
         ),
         migrations.CreateModel(
             name='VerifiedEmail',

@@ -1,6 +1,6 @@
 from django import template
 
-from wagtail_gdpr import consent
+from wagtail_gdpr import consent, processing
 
 register = template.Library()
 
@@ -16,8 +16,6 @@ def has_consent(context, slug):
 @register.simple_tag(takes_context=True)
 def processing_allowed(context, purpose):
     """``{% processing_allowed "newsletter" as ok %}``: consent, restriction, objection, hooks."""
-    from wagtail_gdpr import processing
-
     request = context.get("request")
     user = getattr(request, "user", None) or context.get("user")
     return processing.processing_allowed(user, purpose)

@@ -1,15 +1,31 @@
-"""Small helpers the member-facing views share."""
+"""What the member-facing views share: the base template, safe redirects, the privacy centre's
+frame and a page that explains a refusal."""
 
-from django.conf import settings
 from django.shortcuts import render
+from django.template.response import TemplateResponse
+from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext_lazy
 
-DEFAULT_BASE_TEMPLATE = "wagtail_gdpr/base.html"
+from wagtail_gdpr import routes
+from wagtail_gdpr.conf import app_settings
+
+# The privacy centre's menu: (route, label). Lazy: translated in the member's language.
+NAVIGATION = [
+    ("overview", gettext_lazy("Overview")),
+    ("my_data", gettext_lazy("My data")),
+    ("request_copy", gettext_lazy("Get a copy")),
+    ("correct", gettext_lazy("Correct my data")),
+    ("my_consents", gettext_lazy("My consents")),
+    ("my_activity", gettext_lazy("My activity")),
+    ("my_requests", gettext_lazy("My requests")),
+    ("erase", gettext_lazy("Delete my data")),
+]
 
 
 def base_template() -> str:
     """The template member pages extend: ``WAGTAIL_GDPR_BASE_TEMPLATE``, to match the site."""
-    return getattr(settings, "WAGTAIL_GDPR_BASE_TEMPLATE", DEFAULT_BASE_TEMPLATE)
+    return app_settings.BASE_TEMPLATE
 
 
 def safe_next(request, candidate: str | None, default: str = "/") -> str:
@@ -21,6 +37,13 @@ def safe_next(request, candidate: str | None, default: str = "/") -> str:
     return default
 
 
+def personal(response):
+    """A page with personal data: never stored by a browser or a shared cache."""
+    add_never_cache_headers(response)
+    patch_vary_headers(response, ["Cookie"])
+    return response
+
+
 def message_page(request, message, *, status, back_url="/"):
     """A plain page that explains why something was refused, with a way back."""
     return render(
@@ -29,3 +52,21 @@ def message_page(request, message, *, status, back_url="/"):
         {"message": message, "back_url": back_url, "gdpr_base_template": base_template()},
         status=status,
     )
+
+
+def render_centre(request, page, template, context, *, section, status=200):
+    """A privacy-centre sub-page, ``section`` (a route name) marked as the current one."""
+    context = {
+        **context,
+        "page": page,
+        "self": page,
+        "navigation": [
+            (routes.route_url(page, route, request=request), label, route == section)
+            for route, label in NAVIGATION
+        ],
+        "gdpr_base_template": base_template(),
+    }
+    response = TemplateResponse(
+        request, f"wagtail_gdpr/privacy_centre/{template}", context, status=status
+    )
+    return personal(response)

@@ -1,7 +1,6 @@
 """The consent step members pass at first login, and the consent block's form handler."""
 
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -9,24 +8,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from wagtail.models import Page, Site
 
-from wagtail_gdpr import consent, gate, inventory, notices
-from wagtail_gdpr.forms import ConsentChoiceForm, ConsentStepForm
-from wagtail_gdpr.models import ConsentPurpose, ConsentRecord, ConsentState, GdprSettings
+from wagtail_gdpr import consent, inventory
+from wagtail_gdpr.consent import gate, step
 from wagtail_gdpr.rights import rights_for_request
-from wagtail_gdpr.views.common import base_template, message_page, safe_next
+from wagtail_gdpr.tables import ConsentPurpose, ConsentRecord
+from wagtail_gdpr.views.common import base_template, message_page, personal, safe_next
+from wagtail_gdpr.views.forms import ConsentChoiceForm, ConsentStepForm
 
 
-def _unanswered_optional_purposes(user):
-    answered = ConsentState.objects.filter(user=user).values_list("purpose_id", "purpose_version")
-    answered = set(answered)
-    return [
-        p
-        for p in ConsentPurpose.objects.filter(required=False, active=True).order_by("name")
-        if (p.pk, p.version) not in answered
-    ]
-
-
-def _initial(live_version, purposes):
+def _initial(live_version, purposes) -> dict:
+    """What the form carries back: the version and text fingerprint of everything shown."""
     initial = {}
     if live_version is not None:
         initial = {"notice_version": live_version.pk, "notice_sha256": live_version.text_sha256}
@@ -36,55 +27,20 @@ def _initial(live_version, purposes):
     return initial
 
 
-def _record_step(request, form, todo, live_version):
-    """Everything the member agreed to, in one transaction: all of it or, if stale, none."""
-    with transaction.atomic():
-        if todo.notice:
-            shown = (
-                form.cleaned_data.get("notice_version"),
-                form.cleaned_data.get("notice_sha256"),
-            )
-            if live_version is None or shown != (live_version.pk, live_version.text_sha256):
-                raise consent.StaleText(
-                    _(
-                        "The privacy notice has changed since you opened this page. "
-                        "Please read it again."
-                    )
-                )
-            consent.acknowledge_notice(
-                request.user, live_version, source=ConsentRecord.SOURCE_GATE, request=request
-            )
-        for purpose in form.required_purposes + form.chosen_optional():
-            version, sha256 = form.shown(purpose)
-            consent.give(
-                request.user,
-                purpose,
-                version=version,
-                shown_sha256=sha256,
-                source=ConsentRecord.SOURCE_GATE,
-                request=request,
-            )
-
-
 @login_required
 def consent_step(request):
     next_url = safe_next(request, request.POST.get("next") or request.GET.get("next"))
     if next_url.startswith(reverse("wagtail_gdpr:consent_step")):
         next_url = "/"
-    site = Site.find_for_request(request)
-    requirements = gate.compute_requirements(site)
-    todo = gate.outstanding(request.user, requirements)
-    if not todo:
-        gate.remember_passed(request, requirements)
+    asked = step.questions(request.user, Site.find_for_request(request))
+    if not asked.outstanding:
+        gate.remember_passed(request, asked.requirements)
         return HttpResponseRedirect(next_url)
 
-    gdpr_settings = GdprSettings.for_site(site)
-    notice_page = gdpr_settings.notice_page.specific if gdpr_settings.notice_page else None
-    live_version = notices.live_version(notice_page.pk) if notice_page else None
-    required = list(ConsentPurpose.objects.filter(pk__in=todo.purpose_ids).order_by("name"))
-    optional = _unanswered_optional_purposes(request.user)
-    kwargs = {"required_purposes": required, "optional_purposes": optional}
-    form = ConsentStepForm(initial=_initial(live_version, required + optional), **kwargs)
+    kwargs = {"required_purposes": asked.required, "optional_purposes": asked.optional}
+    form = ConsentStepForm(
+        initial=_initial(asked.live_version, asked.required + asked.optional), **kwargs
+    )
     status = 200
     refusal = ""
 
@@ -92,12 +48,19 @@ def consent_step(request):
         posted = ConsentStepForm(request.POST, **kwargs)
         if posted.is_valid():
             try:
-                _record_step(request, posted, todo, live_version)
+                step.record_answers(
+                    request.user,
+                    asked,
+                    notice_shown=posted.notice_shown(),
+                    shown={p.slug: posted.shown(p) for p in asked.required + asked.optional},
+                    chosen=posted.chosen_optional(),
+                    request=request,
+                )
             except consent.ConsentError as exc:
                 refusal = exc.message  # shown above the fresh texts
                 status = 409
             else:
-                gate.remember_passed(request, requirements)
+                gate.remember_passed(request, asked.requirements)
                 return HttpResponseRedirect(next_url)
         else:
             # Shown above a fresh form: hidden values the member cannot fix are not kept.
@@ -111,23 +74,24 @@ def consent_step(request):
             )
             status = 400
 
-    return render(
+    response = render(
         request,
         "wagtail_gdpr/consent_step.html",
         {
             "form": form,
             "refusal": refusal,
             "next": next_url,
-            "notice_page": notice_page,
-            "notice_changed": todo.notice,
-            "required_purposes": [(p, form[f"version_{p.slug}"]) for p in required],
-            "optional_fields": [(p, form[f"consent_{p.slug}"]) for p in optional],
+            "notice_page": asked.notice_page,
+            "notice_changed": asked.outstanding.notice,
+            "required_purposes": [(p, form[f"version_{p.slug}"]) for p in asked.required],
+            "optional_fields": [(p, form[f"consent_{p.slug}"]) for p in asked.optional],
             "inventory_groups": inventory.grouped_for_readers(),
             "rights": rights_for_request(request),
             "gdpr_base_template": base_template(),
         },
         status=status,
     )
+    return personal(response)
 
 
 @require_POST

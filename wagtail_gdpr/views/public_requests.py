@@ -9,8 +9,8 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 
-from wagtail_gdpr import public_requests
-from wagtail_gdpr.models import DataSubjectRequest
+from wagtail_gdpr import public_requests, routes
+from wagtail_gdpr.tables import DataSubjectRequest
 from wagtail_gdpr.views.common import base_template
 
 KIND_CHOICES = [
@@ -45,7 +45,6 @@ def _render(request, page, template, context, *, status=200):
         **context,
         "page": page,
         "self": page,
-        "centre_url": page.get_url(request),
         "gdpr_base_template": base_template(),
     }
     return TemplateResponse(
@@ -59,16 +58,12 @@ def request_form(request, page):
         return HttpResponseNotAllowed(["GET", "POST"])
     form = PublicRequestForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        base = page.get_url(request)
         try:
             public_requests.submit(
                 form.cleaned_data["kind"],
                 form.cleaned_data["email"],
                 form.cleaned_data["message"],
                 request=request,
-                confirm_url_for=lambda token: request.build_absolute_uri(
-                    f"{base}request/confirm/{token}/"
-                ),
             )
         except public_requests.Throttled as exc:
             return _render(
@@ -76,7 +71,8 @@ def request_form(request, page):
                 status=429,
             )  # fmt: skip
         # The same redirect for every address: nothing tells whether it has an account.
-        return HttpResponseRedirect(f"{base}request/sent/", status=303)
+        sent = routes.route_url(page, "public_request_sent", request=request)
+        return HttpResponseRedirect(sent, status=303)
     status = 400 if request.method == "POST" else 200
     return _render(request, page, "public_request.html", {"form": form}, status=status)
 
@@ -111,7 +107,10 @@ def confirm(request, page, token):
             request,
             page,
             "public_request_confirm.html",
-            {"dsr": dsr, "action": f"{page.get_url(request)}request/confirm/{token}/"},
+            {
+                "dsr": dsr,
+                "action": routes.route_url(page, "confirm_public_request", token, request=request),
+            },
         )
     response["Referrer-Policy"] = "no-referrer"  # the link must not travel on to other sites
     return response

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
-from wagtail_gdpr import reports
+from wagtail_gdpr.access import report
 
 
 class Command(BaseCommand):
@@ -9,5 +9,5 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         self.stdout.write(
-            _("Deleted %(count)d expired reports.") % {"count": reports.purge_expired()}
+            _("Deleted %(count)d expired reports.") % {"count": report.purge_expired()}
         )

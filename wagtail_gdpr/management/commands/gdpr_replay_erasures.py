@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
-from wagtail_gdpr import erasure_log
+from wagtail_gdpr.erasure import replay
 
 
 class Command(BaseCommand):
@@ -32,7 +32,7 @@ class Command(BaseCommand):
             moment = datetime.combine(day, time.min)
         if timezone.is_naive(moment):
             moment = timezone.make_aware(moment)
-        counts = erasure_log.replay(moment)
+        counts = replay.replay(moment)
         self.stdout.write(
             _(
                 "Replayed %(erasures)d erasures: %(deleted)d rows deleted, %(anonymised)d "

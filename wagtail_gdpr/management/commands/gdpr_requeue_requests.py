@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
-from wagtail_gdpr import subject_requests
+from wagtail_gdpr.requests import worker_queue
 
 
 class Command(BaseCommand):
@@ -11,5 +11,5 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        count = subject_requests.requeue_stuck()
+        count = worker_queue.requeue_stuck()
         self.stdout.write(_("Re-enqueued %(count)d requests.") % {"count": count})

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
-from wagtail_gdpr import retention
+from wagtail_gdpr.erasure import retention
 
 
 class Command(BaseCommand):

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
-from wagtail_gdpr import queue
+from wagtail_gdpr.staff import reminders
 
 
 class Command(BaseCommand):
@@ -19,7 +19,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, days_before=None, **options):
-        sent = queue.send_deadline_reminders(days_before=days_before)
+        sent = reminders.send_deadline_reminders(days_before=days_before)
         self.stdout.write(
             _("Sent %(reminders)d reminders and %(overdue)d overdue notices (%(failed)d failed).")
             % sent

@@ -34,7 +34,8 @@ from example_site.portal.models import (
     SupportTicket,
 )
 from example_site.portal.signals import NEWSLETTER, sync_newsletter
-from wagtail_gdpr import activity, consent, deadlines, notices, rectification
+from wagtail_gdpr import activity, consent, rectification
+from wagtail_gdpr.consent import notices
 from wagtail_gdpr.models import (
     ConsentPurpose,
     ConsentRecord,
@@ -46,6 +47,7 @@ from wagtail_gdpr.models import (
     PrivacyNoticePage,
     VerifiedEmail,
 )
+from wagtail_gdpr.requests import legal_clock
 
 User = get_user_model()
 
@@ -567,12 +569,12 @@ class Command(BaseCommand):
                 language="en",
                 received_at=received,
                 verified_at=received if verified else None,
-                due_at=deadlines.due_date(received) if verified else None,
+                due_at=legal_clock.due_date(received) if verified else None,
                 assignee=officer if kind == DataSubjectRequest.ERASURE else None,
                 payload={"demo": key},
             )
             if extension_reason:
-                dsr.extended_until = deadlines.latest_extension(dsr)
+                dsr.extended_until = legal_clock.latest_extension(dsr)
                 dsr.extension_reason = extension_reason
             if status == DataSubjectRequest.DONE:
                 dsr.completed_at = received + timedelta(days=3)

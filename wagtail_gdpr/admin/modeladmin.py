@@ -1,0 +1,399 @@
+"""Everything of the admin that is built on wagtail-modeladmin, and nothing else.
+
+The consent ledger, notice versions, legal holds and retention runs (read-only records), and
+the request queue's listing and inspect view, in one "Privacy" menu group. The queue's actions,
+the request's facts and the permission check are not modeladmin's: they come from
+``admin.queue`` and ``admin.access``, so that moving to Wagtail's own viewsets changes this
+module alone.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from django.contrib import admin
+from django.contrib.admin import SimpleListFilter
+from django.contrib.admin.utils import quote
+from django.db.models import Case, DateTimeField, F, IntegerField, Q, Value, When
+from django.db.models.functions import Coalesce
+from django.urls import re_path, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from wagtail.admin.admin_url_finder import register_admin_url_finder
+from wagtail.admin.menu import MenuItem
+from wagtail_modeladmin.helpers import ButtonHelper, PermissionHelper
+from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup, modeladmin_register
+from wagtail_modeladmin.views import IndexView, InspectView
+
+from wagtail_gdpr.admin import queue
+from wagtail_gdpr.admin.access import managers_only
+from wagtail_gdpr.requests import legal_clock
+from wagtail_gdpr.staff import actions, people
+from wagtail_gdpr.tables import (
+    ConsentRecord,
+    DataSubjectRequest,
+    LegalHold,
+    NoticeVersion,
+    RetentionRun,
+)
+
+# -- records that are only ever read ------------------------------------------------------------
+
+
+class ReadOnlyPermissionHelper(PermissionHelper):
+    """Proof is only ever read: nobody adds, edits or deletes it from the admin."""
+
+    def user_can_create(self, user):
+        return False
+
+    def user_can_edit_obj(self, user, obj):
+        return False
+
+    def user_can_delete_obj(self, user, obj):
+        return False
+
+
+class ConsentRecordAdmin(ModelAdmin):
+    model = ConsentRecord
+    menu_label = gettext_lazy("Consent ledger")
+    menu_icon = "list-ul"
+    permission_helper_class = ReadOnlyPermissionHelper
+    inspect_view_enabled = True
+    list_display = ["created_at", "user_id", "action", "purpose", "purpose_version", "source"]
+    list_filter = ["action", "source", "purpose", "created_at"]
+    search_fields = ["user__username", "user__email", "text_sha256"]
+    list_export = [
+        "created_at",
+        "user_id",
+        "action",
+        "purpose",
+        "purpose_version",
+        "notice_version",
+        "text_sha256",
+        "source",
+        "source_page_id",
+        "ip_address",
+        "user_agent",
+    ]
+    export_filename = "consent-ledger"
+    inspect_view_fields = [*list_export]
+
+
+class NoticeVersionAdmin(ModelAdmin):
+    model = NoticeVersion
+    menu_label = gettext_lazy("Notice versions")
+    menu_icon = "doc-full"
+    permission_helper_class = ReadOnlyPermissionHelper
+    inspect_view_enabled = True
+    list_display = ["page_id", "number", "material", "published_at", "published_by", "text_sha256"]
+    list_filter = ["material", "published_at"]
+
+
+class LegalHoldAdmin(ModelAdmin):
+    model = LegalHold
+    menu_label = gettext_lazy("Legal holds")
+    menu_icon = "warning"
+    list_display = ["__str__", "member", "content_type", "object_id", "starts_at", "ends_at"]
+    list_filter = ["starts_at", "ends_at"]
+    search_fields = ["member__username", "member__email", "reason"]
+    form_fields_exclude = ["created_by"]
+
+
+class RetentionRunAdmin(ModelAdmin):
+    model = RetentionRun
+    menu_label = gettext_lazy("Retention runs")
+    menu_icon = "time"
+    permission_helper_class = ReadOnlyPermissionHelper
+    inspect_view_enabled = True
+    list_display = ["started_at", "finished_at", "dry_run", "status", "counts"]
+    list_filter = ["status", "dry_run"]
+
+
+# -- the request queue --------------------------------------------------------------------------
+
+
+class QueuePermissionHelper(PermissionHelper):
+    """The queue needs ``manage_requests``; nobody adds, edits or deletes a request here."""
+
+    def user_can_list(self, user):
+        return people.can_manage(user)
+
+    def user_can_inspect_obj(self, user, obj):
+        return people.can_manage(user)
+
+    def user_can_create(self, user):
+        return False
+
+    def user_can_edit_obj(self, user, obj):
+        return False
+
+    def user_can_delete_obj(self, user, obj):
+        return False
+
+
+class QueueButtonHelper(ButtonHelper):
+    """Inspect, then a button for each action the request's state allows."""
+
+    def action_button(self, pk, action: actions.StaffAction, classnames_add=None):
+        classname = queue.button_class(action)
+        classnames = [classname] if classname else []
+        return {
+            "url": queue.action_url(action.name, quote(pk)),
+            "label": action.label,
+            "classname": self.finalise_classname(classnames + (classnames_add or [])),
+            "title": action.title,
+        }
+
+    def get_buttons_for_obj(self, obj, exclude=None, classnames_add=None, classnames_exclude=None):
+        exclude = exclude or []
+        buttons = super().get_buttons_for_obj(obj, exclude, classnames_add, classnames_exclude)
+        if not people.can_manage(self.request.user):
+            return buttons
+        pk = getattr(obj, self.opts.pk.attname)
+        shown = getattr(self.view, "action_buttons", None)  # the listing keeps its rows short
+        for name in actions.available_actions(obj):
+            if name not in exclude and (shown is None or name in shown):
+                buttons.append(self.action_button(pk, actions.ACTIONS[name], classnames_add))
+        return buttons
+
+
+class DeadlineFilter(SimpleListFilter):
+    title = gettext_lazy("deadline")
+    parameter_name = "deadline"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("overdue", _("Overdue")),
+            ("week", _("Due within 7 days")),
+            ("paused", _("Waiting for identity check")),
+            ("open", _("Open")),
+            ("closed", _("Closed")),
+        ]
+
+    def queryset(self, request, queryset):
+        now = timezone.now()
+        value = self.value()
+        if value == "overdue":
+            return legal_clock.overdue(now, queryset)
+        if value == "week":
+            return legal_clock.due_within(now, 7, queryset)
+        if value == "paused":
+            return queryset.filter(status=DataSubjectRequest.UNVERIFIED)
+        if value == "open":
+            return queryset.filter(status__in=DataSubjectRequest.OPEN_STATUSES)
+        if value == "closed":
+            return queryset.exclude(status__in=DataSubjectRequest.OPEN_STATUSES)
+        return queryset
+
+
+class AssignedFilter(SimpleListFilter):
+    title = gettext_lazy("assigned to")
+    parameter_name = "assigned"
+
+    def lookups(self, request, model_admin):
+        return [("me", _("Me")), ("nobody", _("Nobody"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "me":
+            return queryset.filter(assignee=request.user)
+        if self.value() == "nobody":
+            return queryset.filter(assignee__isnull=True)
+        return queryset
+
+
+class QueueIndexView(IndexView):
+    #: The actions offered on each row; the request's page offers them all.
+    action_buttons = (actions.ASSIGN,)
+
+    def get_search_results(self, request, queryset, search_term):
+        """``42`` or ``#42`` also finds request number 42."""
+        results = super().get_search_results(request, queryset, search_term)
+        number = search_term.strip().lstrip("#")
+        if number.isdigit() and len(number) < 16:
+            return queryset.filter(Q(pk=int(number)) | Q(pk__in=results.values("pk")))
+        return results
+
+
+class QueueInspectView(InspectView):
+    """The request's whole story: its facts, details, history, and the erasure plan."""
+
+    def get(self, request, *args, **kwargs):
+        # Opening a member's request shows their data: that is processing, and it is logged.
+        actions.record_view(self.instance, request.user, "request")
+        return super().get(request, *args, **kwargs)
+
+    def get_page_subtitle(self):
+        return str(self.instance)
+
+    def get_template_names(self):
+        return ["wagtail_gdpr/admin/request_inspect.html"]
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            **queue.request_facts(self.instance, timezone.now()), **kwargs
+        )
+
+
+class RequestQueueAdmin(ModelAdmin):
+    """The staff request queue (GDPR Art. 12): who asked for what, and when it is due."""
+
+    model = DataSubjectRequest
+    menu_label = gettext_lazy("Request queue")
+    menu_icon = "tasks"
+    base_url_path = queue.URL_PREFIX
+    permission_helper_class = QueuePermissionHelper
+    button_helper_class = QueueButtonHelper
+    index_view_class = QueueIndexView
+    inspect_view_class = QueueInspectView
+    inspect_view_enabled = True
+    history_view_enabled = False
+    list_display = ["__str__", "kind", "status", "member_or_contact", "received_at", "due",
+                    "assignee"]  # fmt: skip
+    list_filter = ["kind", "status", DeadlineFilter, AssignedFilter]
+    list_select_related = ["member", "assignee"]
+    search_fields = ["member__username", "member__email", "contact_email"]
+    # The open ones first, the most urgent at the top.
+    ordering = ["closed_last", "due_order", "-received_at"]
+    list_export = [
+        "id",
+        "kind_label",
+        "status_label",
+        "member_id",
+        "received_at",
+        "verified_at",
+        "due_at",
+        "extended_until",
+        "due_for_export",
+        "overdue_for_export",
+        "completed_at",
+        "assignee_name",
+    ]
+    export_filename = "privacy-requests"
+
+    def get_queryset(self, request):
+        far_future = Value(datetime(9999, 12, 31, tzinfo=UTC))
+        requests = legal_clock.with_effective_due(self.model._default_manager.all())
+        return requests.annotate(
+            closed_last=Case(
+                When(status__in=DataSubjectRequest.OPEN_STATUSES, then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            ),
+            due_order=Coalesce(
+                F("extended_until"), F("due_at"), far_future, output_field=DateTimeField()
+            ),
+        ).order_by(*self.get_ordering(request))
+
+    @admin.display(description=gettext_lazy("member"), ordering="member__username")
+    def member_or_contact(self, obj):
+        if obj.member_id:
+            return obj.member.get_username()
+        return obj.contact_email or "—"
+
+    @admin.display(description=gettext_lazy("due"), ordering="due_order")
+    def due(self, obj):
+        if legal_clock.is_paused(obj):
+            return _("paused (identity check)")
+        due = legal_clock.effective_due(obj)
+        if due is None:
+            return "—"
+        text = date_format(timezone.localtime(due), "DATE_FORMAT")
+        if legal_clock.is_overdue(obj):
+            return format_html("{} <strong>{}</strong>", text, _("overdue"))
+        if obj.extended_until:
+            return format_html("{} <small>({})</small>", text, _("extended"))
+        return text
+
+    @admin.display(description=gettext_lazy("kind"))
+    def kind_label(self, obj):
+        return obj.get_kind_display()
+
+    @admin.display(description=gettext_lazy("status"))
+    def status_label(self, obj):
+        return obj.get_status_display()
+
+    @admin.display(description=gettext_lazy("answer due"))
+    def due_for_export(self, obj):
+        return legal_clock.effective_due(obj)
+
+    @admin.display(description=gettext_lazy("overdue"))
+    def overdue_for_export(self, obj):
+        return legal_clock.is_overdue(obj)
+
+    @admin.display(description=gettext_lazy("assigned to"))
+    def assignee_name(self, obj):
+        return obj.assignee.get_username() if obj.assignee_id else ""
+
+    def get_admin_urls_for_registration(self):
+        """The listing and the inspect view only: nobody adds, edits or deletes here.
+
+        Both answer 403 to anyone without the permission. The listing is also named
+        ``queue.INDEX_URL_NAME``, which the rest of the admin links to.
+        """
+        helper = self.url_helper
+        index = managers_only(self.index_view)
+        return (
+            re_path(helper.get_action_url_pattern("index"), index,
+                    name=helper.get_action_url_name("index")),
+            re_path(helper.get_action_url_pattern("index"), index, name=queue.INDEX_URL_NAME),
+            re_path(helper.get_action_url_pattern("inspect"), managers_only(self.inspect_view),
+                    name=helper.get_action_url_name("inspect")),
+        )  # fmt: skip
+
+    def register_admin_url_finders(self):
+        # Links to a request (from emails and the audit log) open its inspect view.
+        register_admin_url_finder(self.model, RequestURLFinder)
+
+    def register_indexing(self):
+        """Requests are records, not content: no usage index of the members they point to."""
+
+
+class RequestURLFinder:
+    def __init__(self, user=None):
+        self.user = user
+
+    def get_edit_url(self, instance):
+        if self.user is not None and not people.can_manage(self.user):
+            return None
+        name = f"{queue.URL_PREFIX.replace('/', '_')}_modeladmin_inspect"
+        return reverse(name, args=[quote(instance.pk)])
+
+
+class CorrectionsMenuItem(MenuItem):
+    def is_shown(self, request):
+        return people.can_manage(request.user)
+
+
+class PrivacyAdminGroup(ModelAdminGroup):
+    menu_label = gettext_lazy("Privacy")
+    menu_icon = "lock"
+    menu_order = 250
+    items = (
+        RequestQueueAdmin,
+        ConsentRecordAdmin,
+        NoticeVersionAdmin,
+        LegalHoldAdmin,
+        RetentionRunAdmin,
+    )
+
+    def get_submenu_items(self):
+        """The queue first, then the corrections to review, then the records."""
+        items = super().get_submenu_items()
+        corrections = CorrectionsMenuItem(
+            _("Corrections to review"),
+            reverse("wagtail_gdpr_corrections"),
+            name="gdpr-corrections",
+            icon_name="edit",
+            order=items[0].order + 1 if items else 1,
+        )
+        for item in items[1:]:
+            item.order += 1
+        return [items[0], corrections, *items[1:]] if items else [corrections]
+
+
+def register():
+    """Register the group with Wagtail; ``wagtail_hooks`` calls it."""
+    modeladmin_register(PrivacyAdminGroup)

@@ -1,0 +1,222 @@
+"""Giving, withdrawing and reading consent; every change appends to the ledger.
+
+The ledger (``ConsentRecord``) is the proof; ``ConsentState`` is the current answer per member
+and purpose, updated in the same transaction so that reading it is one cheap query.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from functools import partial
+
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from wagtail_gdpr import activity
+from wagtail_gdpr.errors import Refused
+from wagtail_gdpr.signals import consent_changed
+from wagtail_gdpr.tables import (
+    ConsentPurpose,
+    ConsentRecord,
+    ConsentState,
+    ConsentText,
+    MemberActivity,
+)
+
+_CACHE_ATTR = "_wagtail_gdpr_consents"
+
+
+class ConsentError(Refused):
+    """A consent action that was refused; ``message`` is safe to show to the member."""
+
+
+class UnknownPurpose(ConsentError):
+    pass
+
+
+class StaleText(ConsentError):
+    """The member answered a text or version that has changed since it was shown."""
+
+
+class CannotWithdrawRequired(ConsentError):
+    pass
+
+
+def text_sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def remember_text(text: str) -> str:
+    """Keep ``text`` once, under its SHA-256, so any ledger line can show what was agreed to."""
+    digest = text_sha256(text)
+    ConsentText.objects.get_or_create(sha256=digest, defaults={"text": text})
+    return digest
+
+
+def get_purpose(slug: str) -> ConsentPurpose:
+    purpose = ConsentPurpose.objects.filter(slug=slug, active=True).first()
+    if purpose is None:
+        raise UnknownPurpose(_("There is no such consent purpose."))
+    return purpose
+
+
+def _check_shown(purpose: ConsentPurpose, version, shown_sha256):
+    if version is not None and int(version) != purpose.version:
+        raise StaleText(
+            _("“%(name)s” has changed since you read it. Please read it again.")
+            % {"name": purpose.name}
+        )
+    if shown_sha256 is not None and shown_sha256 != text_sha256(purpose.text):
+        raise StaleText(
+            _("“%(name)s” has changed since you read it. Please read it again.")
+            % {"name": purpose.name}
+        )
+
+
+def _forget_cached(user):
+    if hasattr(user, _CACHE_ATTR):
+        delattr(user, _CACHE_ATTR)
+
+
+def _record(user, purpose, action, *, version, shown_sha256, source, request, page):
+    _check_shown(purpose, version, shown_sha256)
+    given = action != ConsentRecord.WITHDRAWN
+    with transaction.atomic():
+        state = ConsentState.objects.select_for_update().filter(user=user, purpose=purpose).first()
+        if state and state.given == given and state.purpose_version == purpose.version:
+            return None  # nothing changes: no new ledger line
+        record = ConsentRecord.objects.create(
+            user=user,
+            purpose=purpose,
+            purpose_version=purpose.version,
+            action=action,
+            text_sha256=remember_text(purpose.text),
+            source=source,
+            source_page=page,
+            **activity.request_facts(request),
+        )
+        ConsentState.objects.update_or_create(
+            user=user,
+            purpose=purpose,
+            defaults={"given": given, "purpose_version": purpose.version, "record": record},
+        )
+        activity.record(
+            user,
+            MemberActivity.CONSENT,
+            detail=f"{purpose.slug}: {action}",
+            request=request,
+        )
+        transaction.on_commit(
+            partial(
+                consent_changed.send,
+                sender=ConsentRecord,
+                user=user,
+                purpose=purpose,
+                given=given,
+                record=record,
+            )
+        )
+    _forget_cached(user)
+    return record
+
+
+def give(
+    user,
+    purpose: ConsentPurpose | str,
+    *,
+    source: str,
+    version: int | None = None,
+    shown_sha256: str | None = None,
+    request=None,
+    page=None,
+) -> ConsentRecord | None:
+    """Record consent (or, for a purpose needed for the service, acknowledgement).
+
+    ``version`` and ``shown_sha256`` are what the member was shown; when they no longer match
+    the purpose, :class:`StaleText` is raised and nothing is recorded. Returns the new ledger
+    line, or ``None`` when the member had already agreed to this version.
+    """
+    if isinstance(purpose, str):
+        purpose = get_purpose(purpose)
+    action = ConsentRecord.ACKNOWLEDGED if purpose.required else ConsentRecord.GIVEN
+    return _record(
+        user,
+        purpose,
+        action,
+        version=version,
+        shown_sha256=shown_sha256,
+        source=source,
+        request=request,
+        page=page,
+    )
+
+
+def withdraw(
+    user, purpose: ConsentPurpose | str, *, source: str, request=None, page=None
+) -> ConsentRecord | None:
+    """Withdraw consent: one action, as easy as giving it."""
+    if isinstance(purpose, str):
+        purpose = get_purpose(purpose)
+    if purpose.required:
+        raise CannotWithdrawRequired(
+            _(
+                "“%(name)s” is needed to provide the service; it rests on our contract, not on "
+                "consent. You can close your account instead."
+            )
+            % {"name": purpose.name}
+        )
+    return _record(
+        user,
+        purpose,
+        ConsentRecord.WITHDRAWN,
+        version=None,
+        shown_sha256=None,
+        source=source,
+        request=request,
+        page=page,
+    )
+
+
+def acknowledge_notice(user, notice_version, *, source: str, request=None) -> ConsentRecord:
+    """Record that the member acknowledged a version of the privacy notice."""
+    return ConsentRecord.objects.create(
+        user=user,
+        notice_version=notice_version,
+        action=ConsentRecord.ACKNOWLEDGED,
+        text_sha256=notice_version.text_sha256,
+        source=source,
+        **activity.request_facts(request),
+    )
+
+
+def current_consents(user) -> dict[str, bool]:
+    """``{slug: agreed}`` for every active purpose the member answered; one query, then cached."""
+    if user is None or not user.is_authenticated:
+        return {}
+    cached = getattr(user, _CACHE_ATTR, None)
+    if cached is None:
+        cached = {
+            slug: given and version == current
+            for slug, given, version, current in ConsentState.objects.filter(
+                user=user, purpose__active=True
+            ).values_list("purpose__slug", "given", "purpose_version", "purpose__version")
+        }
+        setattr(user, _CACHE_ATTR, cached)
+    return cached
+
+
+def has_consent(user, slug: str) -> bool:
+    """Did the member agree to the current version of the purpose and not withdraw?
+
+    Agreement to an earlier version does not count: the member is asked again.
+    """
+    return current_consents(user).get(slug, False)
+
+
+def history(user):
+    """The member's ledger, newest first, with the exact texts they were shown."""
+    return (
+        ConsentRecord.objects.filter(user=user)
+        .select_related("purpose", "notice_version")
+        .order_by("-created_at", "-pk")
+    )

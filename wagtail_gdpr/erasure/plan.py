@@ -1,0 +1,228 @@
+"""The erasure plan (GDPR Art. 17): what erasing a member would do, for them to read first.
+
+The plan says, per declaration, what happens to the member's rows: deleted, anonymised (with
+which anonymisers), or kept until a date because of a named legal obligation or a legal hold.
+It is computed from the registry, one count per declaration, and holds no personal data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime
+
+from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from wagtail_gdpr.errors import Refused
+from wagtail_gdpr.registry import (
+    ANONYMISE,
+    ANONYMISED,
+    DELETE,
+    DELETED,
+    HELD,
+    RETAINED,
+    SELF,
+    PersonalData,
+    registry,
+    verified_emails,
+)
+from wagtail_gdpr.tables import LegalHold
+
+
+class ErasureBlocked(Refused):
+    """A legal hold stops the erasure; ``message`` is the reason the member is shown."""
+
+
+@dataclass
+class PlanItem:
+    model: str
+    name: str
+    outcome: str
+    count: int
+    #: (field label, what happens to it) for anonymised rows.
+    fields: list[tuple[str, str]] = field(default_factory=list)
+    until: str | None = None
+    reason: str = ""
+
+
+@dataclass
+class ErasurePlan:
+    items: list[PlanItem]
+    #: "deleted", or "anonymised" (closed) when kept rows still point to the account.
+    account: str = DELETED
+    blocked_by: str = ""
+
+    def as_receipt(self) -> dict:
+        return {"items": [asdict(i) for i in self.items], "account": self.account}
+
+    @property
+    def is_empty(self) -> bool:
+        return not any(item.count for item in self.items)
+
+
+def retention_cutoff(declaration: PersonalData, now: datetime):
+    """Rows whose retention field is before this value are past their retention."""
+    cutoff = declaration.retention.cutoff(now)
+    from_field = declaration.model._meta.get_field(declaration.retention.from_field)
+    if not isinstance(from_field, models.DateTimeField):
+        return cutoff.date()
+    return cutoff
+
+
+def _day(value) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+    return value.isoformat() if isinstance(value, date) else str(value)
+
+
+def _held_pks(declaration: PersonalData, holds_by_type: dict) -> list[str]:
+    content_type = ContentType.objects.get_for_model(declaration.model)
+    return holds_by_type.get(content_type.pk, [])
+
+
+def record_holds(now):
+    """``{content type id: [object ids]}`` of the records under a legal hold now."""
+    by_type: dict[int, list[str]] = {}
+    for content_type_id, object_id in (
+        LegalHold.objects.active(now)
+        .filter(content_type__isnull=False)
+        .values_list("content_type_id", "object_id")
+    ):
+        by_type.setdefault(content_type_id, []).append(object_id)
+    return by_type
+
+
+def _field_actions(declaration: PersonalData) -> list[tuple[str, str]]:
+    actions = []
+    for name in declaration.fields:
+        anonymiser = declaration.anonymiser_for(name)
+        if anonymiser:
+            actions.append((declaration.field_label(name), str(anonymiser.label)))
+    return actions
+
+
+def _item(declaration: PersonalData, outcome: str, count: int, **details) -> PlanItem:
+    return PlanItem(declaration.model_label, declaration.display_name, outcome, count, **details)
+
+
+@dataclass
+class RowGroups:
+    """The querysets execution works on, per declaration."""
+
+    declaration: PersonalData
+    delete: models.QuerySet | None = None
+    anonymise: models.QuerySet | None = None
+
+
+def _plan_declaration(declaration, user, emails, holds_by_type, now, items, groups):
+    rows = declaration.rows_for(user, emails).order_by()
+    held = _held_pks(declaration, holds_by_type)
+    if held:
+        held_rows = rows.filter(pk__in=held)
+        count = held_rows.count()
+        if count:
+            reasons = LegalHold.objects.active(now).filter(
+                content_type=ContentType.objects.get_for_model(declaration.model),
+                object_id__in=[str(pk) for pk in held_rows.values_list("pk", flat=True)],
+            )
+            items.append(
+                _item(
+                    declaration, HELD, count, reason="; ".join(sorted({h.reason for h in reasons}))
+                )
+            )
+        rows = rows.exclude(pk__in=held)
+
+    group = RowGroups(declaration)
+    if declaration.retained_by_law and declaration.retention is not None:
+        from_field = declaration.retention.from_field
+        cutoff = retention_cutoff(declaration, now)
+        expired = rows.filter(**{f"{from_field}__lt": cutoff})
+        kept = rows.exclude(**{f"{from_field}__lt": cutoff})
+        expired_count = expired.count()
+        if expired_count:
+            items.append(_item(declaration, DELETED, expired_count))
+            group.delete = expired
+        kept_stats = kept.aggregate(n=models.Count("pk"), latest=Max(from_field))
+        if kept_stats["n"]:
+            latest = kept_stats["latest"]
+            until = _day(declaration.retention.expires(latest)) if latest else None
+            outcome = ANONYMISED if declaration.on_erasure == ANONYMISE else RETAINED
+            items.append(
+                _item(
+                    declaration,
+                    outcome,
+                    kept_stats["n"],
+                    fields=_field_actions(declaration) if outcome == ANONYMISED else [],
+                    until=until,
+                    reason=str(declaration.retained_by_law),
+                )
+            )
+            if outcome == ANONYMISED:
+                group.anonymise = kept
+    else:
+        count = rows.count()
+        if count:
+            if declaration.on_erasure == DELETE:
+                items.append(_item(declaration, DELETED, count))
+                group.delete = rows
+            else:
+                items.append(
+                    _item(declaration, ANONYMISED, count, fields=_field_actions(declaration))
+                )
+                group.anonymise = rows
+    groups.append(group)
+
+
+def _account_outcome(user, items) -> str:
+    """Delete the account, unless rows that stay would block that or be destroyed by it."""
+    remaining = {i.model for i in items if i.outcome in (RETAINED, HELD, ANONYMISED)}
+    must_keep = {
+        i.model
+        for i in items
+        if i.outcome in (RETAINED, HELD) or (i.outcome == ANONYMISED and i.until)
+    }
+    user_model = get_user_model()
+    for declaration in registry:
+        if declaration.subject in ("", SELF) or declaration.model_label not in remaining:
+            continue
+        first = declaration.model._meta.get_field(declaration.subject.split("__")[0])
+        if first.related_model is not user_model:
+            continue
+        on_delete = first.remote_field.on_delete
+        blocks = on_delete in (models.PROTECT, models.RESTRICT) or (
+            on_delete is models.DO_NOTHING and first.db_constraint
+        )
+        destroys_kept = on_delete is models.CASCADE and declaration.model_label in must_keep
+        if blocks or destroys_kept:
+            return ANONYMISED  # the account stays, anonymised and closed
+    return DELETED
+
+
+def build_plan(user, now=None, *, row_groups: list | None = None) -> ErasurePlan:
+    """What erasing ``user`` now would do. ``row_groups``, when given, receives the querysets
+    of rows each declaration would delete or anonymise (execution works on them)."""
+    now = now or timezone.now()
+    member_holds = LegalHold.objects.active(now).filter(member=user)
+    if member_holds.exists():
+        reason = "; ".join(sorted({h.reason for h in member_holds}))
+        return ErasurePlan(
+            items=[PlanItem("", _("All your data"), HELD, 1, reason=reason)],
+            blocked_by=reason,
+        )
+    emails = list(verified_emails(user))
+    holds_by_type = record_holds(now)
+    items: list[PlanItem] = []
+    groups = row_groups if row_groups is not None else []
+    for declaration in registry:
+        if declaration.subject == SELF:
+            continue
+        _plan_declaration(declaration, user, emails, holds_by_type, now, items, groups)
+    account = _account_outcome(user, items)
+    items.append(PlanItem(get_user_model()._meta.label, _("Your account"), account, 1))
+    return ErasurePlan(items=items, account=account)

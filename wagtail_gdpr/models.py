@@ -1,0 +1,54 @@
+"""Where Django finds the add-on's models: its tables and its page types.
+
+Import from here in your own code (``from wagtail_gdpr.models import PrivacyCentrePage``);
+inside the add-on, lower layers import ``wagtail_gdpr.tables`` instead, because the page types
+serve pages and so stand above everything else.
+"""
+
+from wagtail_gdpr.pages import (
+    AbstractPrivacyCentrePage,
+    AbstractPrivacyNoticePage,
+    PrivacyCentreMixin,
+    PrivacyCentrePage,
+    PrivacyNoticeMixin,
+    PrivacyNoticePage,
+)
+from wagtail_gdpr.tables import (
+    AccessReport,
+    ConsentPurpose,
+    ConsentRecord,
+    ConsentState,
+    ConsentText,
+    DataSubjectRequest,
+    GdprSettings,
+    LedgerIsAppendOnly,
+    LegalHold,
+    MemberActivity,
+    NoticeVersion,
+    PendingFileRemoval,
+    RetentionRun,
+    VerifiedEmail,
+)
+
+__all__ = [
+    "AbstractPrivacyCentrePage",
+    "AbstractPrivacyNoticePage",
+    "AccessReport",
+    "ConsentPurpose",
+    "ConsentRecord",
+    "ConsentState",
+    "ConsentText",
+    "DataSubjectRequest",
+    "GdprSettings",
+    "LedgerIsAppendOnly",
+    "LegalHold",
+    "MemberActivity",
+    "NoticeVersion",
+    "PendingFileRemoval",
+    "PrivacyCentreMixin",
+    "PrivacyCentrePage",
+    "PrivacyNoticeMixin",
+    "PrivacyNoticePage",
+    "RetentionRun",
+    "VerifiedEmail",
+]
