@@ -421,7 +421,10 @@ def test_staff_approve_applies_the_value_emails_the_member_and_logs_the_actor(
     assert entry.user_id == reviewer.pk
     assert entry.object_id == str(dsr.pk)
     assert entry.data == {
-        "request_id": dsr.pk, "kind": "rectification", "model": PROFILE, "field": "birth_date"
+        "request_id": dsr.pk,
+        "kind": "rectification",
+        "model": PROFILE,
+        "field": "birth_date",
     }
     assert entry.message == "Correction approved"
     assert review(dsr) not in staff.get(ADMIN).content.decode()  # off the list
