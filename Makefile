@@ -21,6 +21,7 @@ $(STAMP): $(BIN)/python setup.cfg pyproject.toml
 
 install: $(STAMP)
 
+demo: export WAGTAILADMIN_BASE_URL = http://$(HOST):$(PORT)
 demo: install
 	$(BIN)/python example_site/manage.py migrate --noinput
 	$(BIN)/python example_site/manage.py seed_demo

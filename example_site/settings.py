@@ -140,7 +140,8 @@ else:
 # The add-on's periodic tasks are merged into the beat schedule in celery.py when REDIS_URL is set.
 
 WAGTAIL_SITE_NAME = "Example member portal"
-WAGTAILADMIN_BASE_URL = "http://127.0.0.1:8000"
+# Where the site is served (make demo sets it from HOST and PORT): the start of links in emails.
+WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "txt", "xlsx"]
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000

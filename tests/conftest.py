@@ -12,6 +12,10 @@ from urllib.parse import urlparse
 import pytest
 from django.conf import settings
 
+# The test suite's Celery app: created here, not in tests/__init__.py, so that a process that
+# imports the test app without pytest (tests/sites/) is a site with no Celery app at all.
+from tests.celery_app import app as celery_app  # noqa: F401
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -27,14 +31,14 @@ def redis_problem() -> str | None:
 
 
 def pytest_runtest_setup(item):
-    if item.get_closest_marker("worker") is None:
+    if item.get_closest_marker("worker") is None and item.get_closest_marker("broker") is None:
         return
     problem = redis_problem()
     if problem is None:
         return
     if os.environ.get("CI") == "true":
-        pytest.fail(f"{problem}; CI=true requires Redis for the worker tests.", pytrace=False)
-    pytest.skip(f"{problem}: start redis-server or set REDIS_URL to run the worker tests.")
+        pytest.fail(f"{problem}; CI=true requires Redis for these tests.", pytrace=False)
+    pytest.skip(f"{problem}: start redis-server or set REDIS_URL to run the broker tests.")
 
 
 class WorkerProcess:
@@ -169,3 +173,49 @@ def broker_unreachable():
         yield
     finally:
         test_app.set_current()
+
+
+@contextmanager
+def broker_without_worker():
+    """Publish through a Celery app whose broker is a real Redis that no worker reads.
+
+    Yields the app, whose ``connection_for_read()`` finds what was published; the queue is
+    emptied afterwards.
+    """
+    from celery import Celery
+
+    from tests.celery_app import app as test_app
+
+    url = urlparse(settings.CELERY_BROKER_URL)
+    quiet = Celery("broker-without-worker", set_as_current=False)
+    quiet.config_from_object("django.conf:settings", namespace="CELERY")
+    quiet.conf.update(
+        broker_url=url._replace(path="/14").geturl(),  # a database no worker of ours reads
+        task_always_eager=False,
+        task_default_queue=f"wagtail-gdpr-quiet-{os.getpid()}",
+    )
+    quiet.set_current()
+    try:
+        with quiet.connection_for_write() as connection:
+            connection.default_channel.queue_purge(quiet.conf.task_default_queue)
+        yield quiet
+    finally:
+        with quiet.connection_for_write() as connection:
+            connection.default_channel.queue_purge(quiet.conf.task_default_queue)
+        test_app.set_current()
+
+
+def published(app) -> list[tuple[str, list]]:
+    """``(task name, arguments)`` of each message waiting in ``app``'s default queue."""
+    found = []
+    with app.connection_for_read() as connection:
+        queue = connection.SimpleQueue(app.conf.task_default_queue, no_ack=True)
+        while True:
+            try:
+                message = queue.get(timeout=0.5)
+            except queue.Empty:
+                break
+            args, _kwargs, _embed = message.decode()
+            found.append((message.headers["task"], list(args)))
+        queue.close()
+    return found

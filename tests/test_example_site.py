@@ -49,3 +49,26 @@ def test_inventory_lists_every_declared_model_of_the_example_site():
     assert {"auth.User", "wagtailforms.FormSubmission", "wagtail_gdpr.MemberActivity"} <= set(
         entries
     )
+
+
+def test_the_demos_email_links_lead_to_where_it_is_served(tmp_path):
+    """``make demo`` serves on HOST:PORT; the links its emails carry must include the port."""
+    env = {
+        **{k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"},
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'demo.sqlite3'}",
+        "WAGTAILADMIN_BASE_URL": "http://127.0.0.1:8123",
+    }
+    script = (
+        "from wagtail_gdpr import routes; from wagtail_gdpr.models import DataSubjectRequest; "
+        "dsr = DataSubjectRequest.objects.filter(member__username='alice').first(); "
+        "print(routes.request_url(dsr)); print(routes.centre_url('my_data', absolute=True))"
+    )
+    for args in (["migrate", "--noinput"], ["seed_demo"], ["shell", "-c", script]):
+        result = subprocess.run(
+            [sys.executable, "example_site/manage.py", *args],
+            cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=300,
+        )  # fmt: skip
+        assert result.returncode == 0, result.stderr[-3000:]
+    request_link, data_link = result.stdout.split()[-2:]
+    assert request_link.startswith("http://127.0.0.1:8123/")
+    assert data_link.startswith("http://127.0.0.1:8123/") and data_link.endswith("/data/")

@@ -1,3 +1,3 @@
 """Make a Wagtail site with member logins a GDPR-ready customer portal."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0.dev0"

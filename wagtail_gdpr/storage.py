@@ -10,11 +10,13 @@ from pathlib import Path
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage, storages
 
+from wagtail_gdpr.conf import app_settings
+
 STORAGE_ALIAS = "wagtail_gdpr_reports"
 
 
 def private_root() -> Path:
-    configured = getattr(settings, "WAGTAIL_GDPR_PRIVATE_ROOT", None)
+    configured = app_settings.PRIVATE_ROOT
     if configured:
         return Path(configured)
     return Path(settings.MEDIA_ROOT or ".").resolve().parent / "gdpr-private"

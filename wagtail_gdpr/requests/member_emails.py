@@ -1,8 +1,8 @@
 """Emails that tell a member about their request: sent by a job after commit, in the language
 recorded with the request, with a link to the request's page in the privacy centre.
 
-Messages are the templates ``wagtail_gdpr/emails/<name>*`` (see :mod:`wagtail_gdpr.mail`). The
-job retries a failing mail server on a worker; without a broker it is sent from this process.
+Each message is a template of :mod:`wagtail_gdpr.mail`, named by the caller. The job retries a
+failing mail server on a worker; without a broker it is sent from this process.
 """
 
 from __future__ import annotations

@@ -94,7 +94,7 @@ def request_detail(request, page, request_id):
             "lifted_at": parse_datetime(outcome.get("lifted_at") or ""),
             "reason": payload.get("reason", "") if processing else "",
             "recipients": recipients.for_display(dsr),
-            "is_copy": dsr.kind in (DataSubjectRequest.ACCESS, DataSubjectRequest.PORTABILITY),
+            "is_copy": dsr.kind == DataSubjectRequest.ACCESS,
         },
         section="my_requests",
     )

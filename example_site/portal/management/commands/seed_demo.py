@@ -16,7 +16,9 @@ identity check and one extended.
 from datetime import date, timedelta
 from decimal import Decimal
 from types import SimpleNamespace
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -393,7 +395,11 @@ class Command(BaseCommand):
         # site's root page would delete the site too.
         site = Site.objects.filter(is_default_site=True).first()
         if site is None:
-            site = Site(hostname="localhost", port=80, is_default_site=True)
+            site = Site(is_default_site=True)
+        # Where the demo is served: links in emails start with the Site's root URL.
+        served_at = urlsplit(settings.WAGTAILADMIN_BASE_URL)
+        site.hostname = served_at.hostname or "localhost"
+        site.port = served_at.port or (443 if served_at.scheme == "https" else 80)
         site.root_page = home
         site.site_name = "Example member portal"
         site.save()

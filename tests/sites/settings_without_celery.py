@@ -1,0 +1,64 @@
+"""A site with no Celery app and no broker: the add-on and the test app, nothing else.
+
+Used by ``tests/sites/run_without_celery.py`` in a process of its own (``tests/test_jobs.py``):
+nothing here, and nothing it imports, creates a Celery app or names a broker.
+"""
+
+import os
+import tempfile
+
+_ROOT = os.environ.get("WAGTAIL_GDPR_SITE_DIR") or tempfile.mkdtemp(prefix="gdpr-no-celery-")
+
+SECRET_KEY = "site-without-celery-not-secret"  # noqa: S105
+DEBUG = False
+ALLOWED_HOSTS = ["*"]
+USE_TZ = True
+TIME_ZONE = "Europe/Stockholm"
+LANGUAGE_CODE = "en"
+
+INSTALLED_APPS = [
+    "wagtail_gdpr",
+    "tests.testapp",
+    "wagtail_modeladmin",
+    "wagtail.contrib.forms",
+    "wagtail.contrib.routable_page",
+    "wagtail.contrib.settings",
+    "wagtail.users",
+    "wagtail.snippets",
+    "wagtail.documents",
+    "wagtail.images",
+    "wagtail.search",
+    "wagtail.admin",
+    "wagtail",
+    "modelcluster",
+    "taggit",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+]
+MIDDLEWARE = [
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+]
+ROOT_URLCONF = "tests.urls"
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "APP_DIRS": True,
+        "OPTIONS": {"context_processors": ["django.template.context_processors.request"]},
+    }
+]
+DATABASES = {
+    "default": {"ENGINE": "django.db.backends.sqlite3", "NAME": os.path.join(_ROOT, "db.sqlite3")}
+}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+STATIC_URL = "/static/"
+MEDIA_URL = "/media/"
+MEDIA_ROOT = os.path.join(_ROOT, "media")
+WAGTAIL_GDPR_PRIVATE_ROOT = os.path.join(_ROOT, "private")
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+WAGTAIL_SITE_NAME = "A site without Celery"
+WAGTAILADMIN_BASE_URL = "http://testserver"

@@ -1,0 +1,76 @@
+"""Migrations that move data: what was kept in JSON ends up in the new columns, and back."""
+
+from datetime import UTC, datetime
+
+import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+BEFORE = [("wagtail_gdpr", "0007_privacy_officers_group")]
+AFTER = [("wagtail_gdpr", "0008_request_state_columns")]
+
+
+def migrate(targets):
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(targets)
+    return executor.loader.project_state(targets).apps
+
+
+@pytest.fixture
+def old_schema(django_db_blocker):
+    """The schema as of 0007; the latest one again afterwards."""
+    latest = MigrationExecutor(connection).loader.graph.leaf_nodes("wagtail_gdpr")
+    apps = migrate(BEFORE)
+    yield apps
+    migrate(latest)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_scheduled_moments_and_restriction_state_move_into_columns(old_schema):
+    Request = old_schema.get_model("wagtail_gdpr", "DataSubjectRequest")
+    User = old_schema.get_model("auth", "User")
+    alice = User.objects.create(username="alice")
+    when = datetime(2026, 12, 24, 17, 30, tzinfo=UTC)
+    scheduled = Request.objects.create(
+        kind="erasure", status="scheduled", member_id=alice.pk,
+        payload={"execute_after": when.isoformat(), "other": "kept"},
+    )  # fmt: skip
+    impossible = Request.objects.create(
+        kind="erasure", status="scheduled", payload={"execute_after": "2026-02-30T10:00:00+00:00"}
+    )
+    in_force = Request.objects.create(
+        kind="restriction", status="done", member_id=alice.pk,
+        payload={"purpose": "newsletter", "reason": "Checking"},
+        outcome={"active": True, "purpose": "newsletter", "purpose_name": "Newsletter"},
+    )  # fmt: skip
+    lifted = Request.objects.create(
+        kind="objection", status="done", member_id=alice.pk,
+        outcome={"active": False, "purpose": "all"},
+    )  # fmt: skip
+    waiting = Request.objects.create(
+        kind="objection", status="in_review", member_id=alice.pk, payload={"purpose": "profiling"}
+    )
+    access = Request.objects.create(kind="access", status="done", payload={"note": "x"})
+
+    new = migrate(AFTER).get_model("wagtail_gdpr", "DataSubjectRequest")
+    rows = {row.pk: row for row in new.objects.all()}
+
+    assert rows[scheduled.pk].execute_after == when
+    assert rows[scheduled.pk].payload == {"other": "kept"}  # one place for each fact
+    assert rows[impossible.pk].execute_after is None  # due at once, as it was read before
+    assert (rows[in_force.pk].purpose, rows[in_force.pk].in_force) == ("newsletter", True)
+    assert rows[in_force.pk].payload == {"reason": "Checking"}
+    assert rows[in_force.pk].outcome == {"purpose_name": "Newsletter"}
+    assert (rows[lifted.pk].purpose, rows[lifted.pk].in_force) == ("all", False)
+    assert (rows[waiting.pk].purpose, rows[waiting.pk].in_force) == ("profiling", False)
+    assert rows[access.pk].payload == {"note": "x"} and rows[access.pk].purpose == ""
+
+    # And back: the JSON is whole again.
+    old = migrate(BEFORE).get_model("wagtail_gdpr", "DataSubjectRequest")
+    back = {row.pk: row for row in old.objects.all()}
+    assert back[scheduled.pk].payload == {"other": "kept", "execute_after": when.isoformat()}
+    assert back[in_force.pk].outcome["active"] is True
+    assert back[in_force.pk].outcome["purpose"] == "newsletter"
+    assert back[lifted.pk].outcome["active"] is False
+    assert back[waiting.pk].payload == {"purpose": "profiling"}
