@@ -215,18 +215,7 @@ def confirm(token: str, now=None) -> DataSubjectRequest:
         legal_clock.resume(dsr, now, legal_clock.response_days())
         dsr.verified_at = now
         dsr.status = STATUS_AFTER_CONFIRMATION[dsr.kind]
-        dsr.save(
-            update_fields=[
-                "payload",
-                "status",
-                "verified_at",
-                "clock_started_at",
-                "clock_paused_at",
-                "paused_for",
-                "due_at",
-                "extended_until",
-            ]
-        )
+        dsr.save(update_fields=["payload", "status", "verified_at", *legal_clock.CLOCK_FIELDS])
     logger.info("Public privacy request #%s confirmed.", dsr.pk)
     return dsr
 

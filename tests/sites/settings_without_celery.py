@@ -7,6 +7,8 @@ nothing here, and nothing it imports, creates a Celery app or names a broker.
 import os
 import tempfile
 
+from tests.settings import INSTALLED_APPS, ROOT_URLCONF, TEMPLATES  # noqa: F401
+
 _ROOT = os.environ.get("WAGTAIL_GDPR_SITE_DIR") or tempfile.mkdtemp(prefix="gdpr-no-celery-")
 
 SECRET_KEY = "site-without-celery-not-secret"  # noqa: S105
@@ -16,39 +18,12 @@ USE_TZ = True
 TIME_ZONE = "Europe/Stockholm"
 LANGUAGE_CODE = "en"
 
-INSTALLED_APPS = [
-    "wagtail_gdpr",
-    "tests.testapp",
-    "wagtail_modeladmin",
-    "wagtail.contrib.forms",
-    "wagtail.contrib.routable_page",
-    "wagtail.contrib.settings",
-    "wagtail.users",
-    "wagtail.snippets",
-    "wagtail.documents",
-    "wagtail.images",
-    "wagtail.search",
-    "wagtail.admin",
-    "wagtail",
-    "modelcluster",
-    "taggit",
-    "django.contrib.auth",
-    "django.contrib.contenttypes",
-    "django.contrib.sessions",
-    "django.contrib.messages",
-]
+# The test suite's apps, templates and URLs; none of its Celery settings.
+INSTALLED_APPS = [app for app in INSTALLED_APPS if app != "django.contrib.admin"]
 MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-]
-ROOT_URLCONF = "tests.urls"
-TEMPLATES = [
-    {
-        "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "APP_DIRS": True,
-        "OPTIONS": {"context_processors": ["django.template.context_processors.request"]},
-    }
 ]
 DATABASES = {
     "default": {"ENGINE": "django.db.backends.sqlite3", "NAME": os.path.join(_ROOT, "db.sqlite3")}

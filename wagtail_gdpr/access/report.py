@@ -339,13 +339,10 @@ def _file_sha256(path: str) -> str:
 
 def build_access_report(request_id: int) -> str:
     """Run one access request to completion. Safe to call twice, or after a dead worker."""
-    dsr = worker_queue.claim(request_id)
-    if dsr is None:
-        return "skipped"
+    dsr, stop = worker_queue.claim_with_member(request_id)
+    if stop:
+        return stop
     user = dsr.member
-    if user is None:
-        worker_queue.mark_failed(request_id, "the member's account no longer exists")
-        return "failed"
     with translation.override(dsr.language or None), tempfile.TemporaryDirectory() as workdir:
         writer = ReportWriter(user, dsr, workdir, partial(worker_queue.heartbeat, request_id))
         try:

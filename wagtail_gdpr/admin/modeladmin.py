@@ -115,7 +115,7 @@ class RetentionRunAdmin(ModelAdmin):
 # -- the request queue --------------------------------------------------------------------------
 
 
-class QueuePermissionHelper(PermissionHelper):
+class QueuePermissionHelper(ReadOnlyPermissionHelper):
     """The queue needs ``manage_requests``; nobody adds, edits or deletes a request here."""
 
     def user_can_list(self, user):
@@ -123,15 +123,6 @@ class QueuePermissionHelper(PermissionHelper):
 
     def user_can_inspect_obj(self, user, obj):
         return people.can_manage(user)
-
-    def user_can_create(self, user):
-        return False
-
-    def user_can_edit_obj(self, user, obj):
-        return False
-
-    def user_can_delete_obj(self, user, obj):
-        return False
 
 
 class QueueButtonHelper(ButtonHelper):

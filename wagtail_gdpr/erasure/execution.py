@@ -175,13 +175,10 @@ def execute(user, *, request_id: int | None = None, now=None) -> dict:
 
 def run_erasure_request(request_id: int) -> str:
     """Carry out an erasure request; a second run, or one after a dead worker, is safe."""
-    dsr = worker_queue.claim(request_id)
-    if dsr is None:
-        return "skipped"
+    dsr, stop = worker_queue.claim_with_member(request_id)
+    if stop:
+        return stop
     user = dsr.member
-    if user is None:
-        worker_queue.mark_failed(request_id, "the member's account no longer exists")
-        return "failed"
     address, language = dsr.contact_email, dsr.language
     try:
         # The receipt's wording is made here: in the member's language.

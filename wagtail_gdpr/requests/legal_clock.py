@@ -25,6 +25,8 @@ from wagtail_gdpr.tables import DataSubjectRequest, GdprSettings
 
 #: Art. 12(3): "extended by two further months".
 MAX_EXTENSION_MONTHS = 2
+#: The request's fields the clock's changes write; save them with ``update_fields``.
+CLOCK_FIELDS = ["clock_started_at", "clock_paused_at", "paused_for", "due_at", "extended_until"]
 
 
 class ExtensionRefused(Refused):

@@ -76,6 +76,21 @@ def claim(request_id: int) -> DataSubjectRequest | None:
     return DataSubjectRequest.objects.get(pk=request_id) if taken else None
 
 
+def claim_with_member(request_id: int) -> tuple[DataSubjectRequest | None, str]:
+    """Claim a request whose work is about its member.
+
+    ``(request, "")`` to go on; ``(None, "skipped")`` when it is done or another worker has it;
+    ``(None, "failed")`` when the member's account is gone (the request is marked failed).
+    """
+    dsr = claim(request_id)
+    if dsr is None:
+        return None, "skipped"
+    if dsr.member is None:
+        mark_failed(request_id, "the member's account no longer exists")
+        return None, "failed"
+    return dsr, ""
+
+
 def heartbeat(request_id: int, progress: int):
     DataSubjectRequest.objects.filter(pk=request_id, status=DataSubjectRequest.RUNNING).update(
         heartbeat_at=timezone.now(), progress=max(0, min(99, progress))

@@ -203,17 +203,7 @@ def verify_identity(dsr: DataSubjectRequest, user, now: datetime | None = None):
         legal_clock.resume(dsr, now, legal_clock.response_days())
         dsr.verified_at = now
         dsr.status = _status_after_verification(dsr)
-        dsr.save(
-            update_fields=[
-                "status",
-                "verified_at",
-                "clock_started_at",
-                "clock_paused_at",
-                "paused_for",
-                "due_at",
-                "extended_until",
-            ]
-        )
+        dsr.save(update_fields=["status", "verified_at", *legal_clock.CLOCK_FIELDS])
         audit.record(
             dsr, audit.IDENTITY_VERIFIED, user, due_at=_iso(legal_clock.effective_due(dsr))
         )
