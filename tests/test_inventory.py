@@ -136,7 +136,8 @@ def test_command_json_via_keyword_option():
 
 
 def test_command_csv_has_one_row_per_declared_field():
-    rows = list(csv.DictReader(io.StringIO(run_command("--format", "csv"))))
+    every_row = list(csv.DictReader(io.StringIO(run_command("--format", "csv"))))
+    rows = [row for row in every_row if not row["not_personal_because"]]
     assert len(rows) == sum(len(declaration.fields) for declaration in registry)
     assert {(row["model"], row["field"]) for row in rows} == {
         (declaration.model_label, name) for declaration in registry for name in declaration.fields
@@ -153,13 +154,22 @@ def test_command_csv_has_one_row_per_declared_field():
     assert phone["erasure"] == "delete"
     assert phone["correction"] == "direct"
     assert phone["retention"] == ""
+    assert email["data_subjects"] == "Members of the site"
+    # Then each field said not to be personal data, with the site's reason.
+    [shop] = [row for row in every_row if row["not_personal_because"]]
+    assert (shop["model"], shop["field"]) == ("testapp.Shop", "contact_email")
+    assert shop["not_personal_because"] == "A company's shared mailbox, not a person's."
 
 
 def test_command_markdown_has_a_heading_per_model():
     text = run_command()  # markdown is the default
     assert text.startswith("# Record of processing activities")
     headings = [line for line in text.splitlines() if line.startswith("## ")]
-    assert headings == [f"## {d.display_name} (`{d.model_label}`)" for d in registry]
+    assert headings == [
+        *(f"## {d.display_name} (`{d.model_label}`)" for d in registry),
+        "## Fields that are not personal data",
+    ]
+    assert "| `testapp.Shop.contact_email` | Contact email | A company's shared mailbox" in text
     assert "| `email` | Email | anonymise:email | — |" in text
     assert "| `shipping_address` | Shipping address | anonymise:text | reviewed |" in text
 

@@ -16,6 +16,16 @@ from wagtail_gdpr.checks import JOBS_IN_PROCESS, UNKNOWN_JOBS_BACKEND, check_bac
 from wagtail_gdpr.models import DataSubjectRequest
 
 
+@pytest.fixture
+def failures_kept():
+    """The test app as a site has it by default: a job's failure is not passed on."""
+    from tests.celery_app import app
+
+    app.conf.task_eager_propagates = False
+    yield
+    app.conf.task_eager_propagates = True
+
+
 def run_site_without_celery(tmp_path) -> dict:
     result = subprocess.run(
         [sys.executable, "-m", "tests.sites.run_without_celery"],
@@ -124,9 +134,19 @@ def test_the_check_warns_when_production_runs_in_process(settings):
 
 
 @pytest.mark.django_db
-def test_a_job_that_fails_in_process_is_logged_and_does_not_reach_the_caller(caplog, settings):
+def test_a_job_that_fails_in_process_is_logged_and_does_not_reach_the_caller(
+    caplog, settings, failures_kept
+):
     settings.WAGTAIL_GDPR_JOBS = "in-process"
     assert jobs.send(jobs.SEND_REQUEST_EMAIL, 987654, "no_such_message") is True  # no request
     assert jobs.send(jobs.RUN_ERASURE, "not a key") is False
     ours = [r.getMessage() for r in caplog.records if r.name == "wagtail_gdpr.jobs"]
     assert ours == ["Background job wagtail_gdpr.run_erasure failed in-process (ValueError)."]
+
+
+@pytest.mark.django_db
+def test_a_site_that_asks_for_failures_gets_them(settings):
+    """``CELERY_TASK_EAGER_PROPAGATES`` (the test settings set it) passes a job's failure on."""
+    settings.WAGTAIL_GDPR_JOBS = "in-process"
+    with pytest.raises(ValueError, match="expected a number"):
+        jobs.send(jobs.RUN_ERASURE, "not a key")

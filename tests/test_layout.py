@@ -5,7 +5,10 @@ These read the source, as a reviewer would; the import contracts of ``make lint`
 """
 
 import ast
+import os
 import re
+import subprocess
+import sys
 import warnings
 from pathlib import Path
 
@@ -154,6 +157,10 @@ OLD_PATHS = {
     "wagtail_gdpr.retention": "sweep",
     "wagtail_gdpr.deadlines": "due_date",
     "wagtail_gdpr.subject_requests": "request_copy",
+    "wagtail_gdpr.queue": "assign",
+    "wagtail_gdpr.emails": "send_request_email",
+    "wagtail_gdpr.links": "request_status_url",
+    "wagtail_gdpr.forms": "ConsentStepForm",
 }
 
 
@@ -180,3 +187,39 @@ def test_a_moved_restriction_name_still_works_from_processing():
     assert processing.processing_allowed  # still at home: no warning
     with pytest.raises(AttributeError):
         processing.no_such_name  # noqa: B018
+
+
+def test_the_paths_migrations_name_still_lead_to_the_same_classes():
+    """A site's migration of its own notice or centre page names the mixin by its 0.1 path."""
+    from wagtail_gdpr.models import notices, privacy_centre, requests
+    from wagtail_gdpr.pages.notice import PrivacyNoticeMixin
+    from wagtail_gdpr.pages.privacy_centre import PrivacyCentreMixin
+    from wagtail_gdpr.tables.requests import report_upload_to
+
+    assert notices.PrivacyNoticeMixin is PrivacyNoticeMixin
+    assert privacy_centre.PrivacyCentreMixin is PrivacyCentreMixin
+    assert requests.report_upload_to is report_upload_to
+
+
+def test_declarations_and_anonymisers_can_be_imported_before_the_models_are_loaded():
+    """A site may register an anonymiser, or import the registry, from its app's module."""
+    code = (
+        "import wagtail_gdpr.registry, wagtail_gdpr.anonymisers\n"
+        "from wagtail_gdpr.anonymisers import Anonymiser, register_anonymiser\n"
+        "from django.apps import apps\n"
+        "assert not apps.ready\n"
+    )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "tests.settings", "PYTHONPATH": str(REPO)}
+    result = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def test_old_audit_names_still_work_with_a_warning():
+    from wagtail_gdpr import audit, processing, rectification
+
+    with pytest.warns(DeprecationWarning, match="audit.PROCESSING_ACCEPTED"):
+        assert processing.ACCEPTED_ACTION == audit.PROCESSING_ACCEPTED
+    with pytest.warns(DeprecationWarning, match="audit.CORRECTION_APPROVED"):
+        assert rectification.APPROVED_ACTION == audit.CORRECTION_APPROVED

@@ -52,6 +52,11 @@ def test_scheduled_moments_and_restriction_state_move_into_columns(old_schema):
         kind="objection", status="in_review", member_id=alice.pk, payload={"purpose": "profiling"}
     )
     access = Request.objects.create(kind="access", status="done", payload={"note": "x"})
+    overridden = Request.objects.create(
+        kind="restriction", status="done", member_id=alice.pk,
+        payload={"purpose": "newsletter"}, outcome={"active": True, "purpose": "all"},
+    )  # fmt: skip
+    odd = Request.objects.create(kind="erasure", status="scheduled", payload={"execute_after": 7})
 
     new = migrate(AFTER).get_model("wagtail_gdpr", "DataSubjectRequest")
     rows = {row.pk: row for row in new.objects.all()}
@@ -65,6 +70,22 @@ def test_scheduled_moments_and_restriction_state_move_into_columns(old_schema):
     assert (rows[lifted.pk].purpose, rows[lifted.pk].in_force) == ("all", False)
     assert (rows[waiting.pk].purpose, rows[waiting.pk].in_force) == ("profiling", False)
     assert rows[access.pk].payload == {"note": "x"} and rows[access.pk].purpose == ""
+    # Staff accepted more than the member asked for: both are kept.
+    assert (rows[overridden.pk].purpose, rows[overridden.pk].in_force) == ("all", True)
+    assert rows[overridden.pk].payload == {"asked_purpose": "newsletter"}
+    assert rows[odd.pk].execute_after is None and rows[odd.pk].payload == {}
+
+    # Run again (a retried migration): nothing it wrote is undone.
+    from importlib import import_module
+
+    import_module("wagtail_gdpr.migrations.0008_request_state_columns").json_to_columns(
+        migrate(AFTER), None
+    )
+    again = {row.pk: row for row in new.objects.all()}
+    for pk in (scheduled.pk, in_force.pk, lifted.pk, overridden.pk):
+        assert (again[pk].execute_after, again[pk].purpose, again[pk].in_force) == (
+            rows[pk].execute_after, rows[pk].purpose, rows[pk].in_force
+        )  # fmt: skip
 
     # And back: the JSON is whole again.
     old = migrate(BEFORE).get_model("wagtail_gdpr", "DataSubjectRequest")
@@ -74,3 +95,5 @@ def test_scheduled_moments_and_restriction_state_move_into_columns(old_schema):
     assert back[in_force.pk].outcome["purpose"] == "newsletter"
     assert back[lifted.pk].outcome["active"] is False
     assert back[waiting.pk].payload == {"purpose": "profiling"}
+    assert back[overridden.pk].payload == {"purpose": "newsletter"}
+    assert back[overridden.pk].outcome == {"purpose": "all", "active": True}

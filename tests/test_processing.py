@@ -321,7 +321,9 @@ def test_staff_accept_and_lift_a_restriction(
     assert processing_allowed(fresh(alice), NEWSLETTER) is False
     assert restriction_objection.restricted(fresh(alice), NEWSLETTER)
     assert mail.outbox[-1].to == ["alice@example.com"]
-    assert "in force" in mail.outbox[-1].body
+    assert mail.outbox[-1].subject == "Your request is in force"
+    assert "We accepted your request" in mail.outbox[-1].body
+    assert "no longer in force" not in mail.outbox[-1].body
     assert ModelLogEntry.objects.filter(action=audit.PROCESSING_ACCEPTED).count() == 1
     page = logged_in(alice).get(url_of(centre, f"requests/{dsr.pk}/")).content.decode()
     assert "Yes, since" in page
@@ -335,6 +337,7 @@ def test_staff_accept_and_lift_a_restriction(
     assert dsr.in_force is False and dsr.outcome["lifted_by"] == staff.pk
     assert processing_allowed(fresh(alice), NEWSLETTER) is True
     assert "no longer in force" in mail.outbox[-1].body
+    assert mail.outbox[-1].subject == "A restriction or objection has ended"
     assert ModelLogEntry.objects.filter(action=audit.PROCESSING_LIFTED).count() == 1
     with pytest.raises(ProcessingRequestRefused):
         restriction_objection.lift_restriction(dsr, staff)

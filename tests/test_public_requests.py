@@ -394,3 +394,38 @@ def test_unconfirmed_requests_are_discarded_and_emptied_after_the_link_expires(c
     token = public_requests.make_token(old)
     with pytest.raises(public_requests.LinkRefused):
         public_requests.confirm(token)
+
+
+# -- the link leads to the page that took the request ------------------------------------------
+
+
+def test_the_link_leads_to_the_centre_that_took_the_request(django_capture_on_commit_callbacks):
+    """Even when the privacy settings name no privacy centre, or another one."""
+    from tests.access_helpers import configure, default_site
+    from wagtail_gdpr.models import PrivacyCentrePage
+
+    taken = add_privacy_centre("Ask us", "ask-us")
+    configure(privacy_centre_page=None)
+    _response, dsr = submit(taken, django_capture_on_commit_callbacks)
+
+    [message] = mail.outbox
+    assert confirm_link(message).startswith(url_of(taken, "request/confirm/"))
+    assert visitor().get(confirm_link(message)).status_code == 200
+
+    other = default_site().root_page.add_child(instance=PrivacyCentrePage(title="B", slug="b"))
+    configure(privacy_centre_page=other)
+    mail.outbox.clear()
+    submit(taken, django_capture_on_commit_callbacks, "second@example.com")
+    assert confirm_link(mail.outbox[0]).startswith(url_of(taken, "request/confirm/"))
+
+
+def test_without_any_privacy_centre_nothing_is_recorded_or_sent():
+    from django.core.exceptions import ImproperlyConfigured
+
+    from tests.access_helpers import configure, default_site  # noqa: F401  (a site, no centre)
+
+    default_site()
+    with pytest.raises(ImproperlyConfigured, match="privacy centre page"):
+        public_requests.submit("access", "guest@example.com")
+    assert not R.objects.exists()
+    assert mail.outbox == []

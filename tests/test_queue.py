@@ -635,3 +635,16 @@ def test_a_scheduled_erasure_is_released_at_its_moment_whatever_the_offset(offic
     actions.schedule_erasure(dsr, officer, at(2024, 5, 20, 10), now=at(2024, 5, 2))
     assert worker_queue.release_scheduled(now=at(2024, 5, 20, 9, 59)) == 0
     assert worker_queue.release_scheduled(now=at(2024, 5, 20, 10, 0)) == 1
+
+
+def test_the_old_url_names_of_the_actions_still_lead_to_them(officer):
+    """``gdpr_requests_modeladmin_<action>`` named the action pages in 0.1."""
+    from django.urls import reverse
+
+    dsr = make_request(R.ERASURE, status=R.IN_REVIEW)
+    client = logged_in(officer)
+    for name in ("assign", "refuse", "report"):
+        old = reverse(f"gdpr_requests_modeladmin_{name}", args=[dsr.pk])
+        assert old == f"{QUEUE}{name}/{dsr.pk}/"
+    assert client.get(reverse("gdpr_requests_modeladmin_assign", args=[dsr.pk])).status_code == 200
+    assert reverse("wagtail_gdpr_corrections:index") == "/admin/gdpr/corrections/"

@@ -36,7 +36,7 @@ LOG_ACTIONS = [
     ),
     (IDENTITY_VERIFIED, _("Verify identity"), _("Identity verified; the clock runs")),
     (EXTENDED, _("Extend deadline"), _("Deadline extended")),
-    (ERASURE_RUN, _("Run erasure"), _("Erasure handed to a worker")),
+    (ERASURE_RUN, _("Run erasure"), _("Erasure started")),
     (ERASURE_SCHEDULED, _("Schedule erasure"), _("Erasure scheduled")),
     (REFUSED, _("Refuse request"), _("Request refused")),
     (DELIVERED, _("Mark delivered by other means"), _("Copy delivered by other means")),

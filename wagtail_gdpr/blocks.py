@@ -26,6 +26,7 @@ class DataInventoryBlock(blocks.StructBlock):
     def get_context(self, value, parent_context=None):
         context = super().get_context(value, parent_context=parent_context)
         context["groups"] = inventory.grouped_for_readers()
+        context["others"] = inventory.others_for_readers()
         return context
 
     class Meta:

@@ -1,4 +1,10 @@
-"""System checks: personal data that nobody declared, and where background work runs."""
+"""System checks: personal data that nobody declared, and where background work runs.
+
+Undeclared personal data is a warning (``wagtail_gdpr.W001``), so that ``migrate`` and a site's
+own set-up commands run before anything is declared. To make CI fail on it::
+
+    python manage.py check --tag gdpr --fail-level WARNING
+"""
 
 import re
 import sys
@@ -15,7 +21,9 @@ from wagtail_gdpr import jobs
 from wagtail_gdpr.conf import app_settings
 from wagtail_gdpr.registry import SELF, registry
 
-UNDECLARED_PERSONAL_DATA = "wagtail_gdpr.E001"
+#: The tag of the add-on's checks: ``manage.py check --tag gdpr``.
+TAG = "gdpr"
+UNDECLARED_PERSONAL_DATA = "wagtail_gdpr.W001"
 UNKNOWN_JOBS_BACKEND = "wagtail_gdpr.E002"
 JOBS_IN_PROCESS = "wagtail_gdpr.W002"
 
@@ -70,6 +78,25 @@ def checked_app_configs(app_configs=None):
     return [c for c in candidates if _is_project_app(c) and c.label != "wagtail_gdpr"]
 
 
+#: Wagtail's own abstract models and mixins: the fields they add are the CMS's bookkeeping
+#: (locking, ownership, revisions, workflow state) or a form page's email settings, not data
+#: the site collects about people.
+FRAMEWORK_PACKAGES = ("wagtail.",)
+
+
+def added_by_framework(model, field) -> bool:
+    """Does ``field`` come from an abstract model or mixin of Wagtail itself?"""
+    for base in model.__mro__[1:]:
+        meta = getattr(base, "_meta", None)
+        if meta is None or not getattr(meta, "abstract", False):
+            continue
+        if not base.__module__.startswith(FRAMEWORK_PACKAGES):
+            continue
+        if any(local.name == field.name for local in meta.local_fields):
+            return True
+    return False
+
+
 def _accounted_fields(declaration) -> set[str]:
     names = set(declaration.fields)
     if declaration.subject and declaration.subject != SELF:
@@ -77,9 +104,9 @@ def _accounted_fields(declaration) -> set[str]:
     return names
 
 
-@checks.register(checks.Tags.models)
+@checks.register(checks.Tags.models, TAG)
 def check_undeclared_personal_data(app_configs=None, **kwargs):
-    errors = []
+    warnings = []
     for app_config in checked_app_configs(app_configs):
         for model in app_config.get_models():
             if model._meta.proxy or not model._meta.managed:
@@ -91,11 +118,13 @@ def check_undeclared_personal_data(app_configs=None, **kwargs):
                     continue  # inherited through a parent table (e.g. Page.owner): checked there
                 if field.name in accounted or registry.exclusion_reason(model, field.name):
                     continue
+                if added_by_framework(model, field):
+                    continue
                 kind = looks_personal(field)
                 if kind is None:
                     continue
-                errors.append(
-                    checks.Error(
+                warnings.append(
+                    checks.Warning(
                         f"{model._meta.label}.{field.name} looks like {kind}, but it is not "
                         "declared as personal data.",
                         hint=(
@@ -108,10 +137,10 @@ def check_undeclared_personal_data(app_configs=None, **kwargs):
                         id=UNDECLARED_PERSONAL_DATA,
                     )
                 )
-    return errors
+    return warnings
 
 
-@checks.register()
+@checks.register(TAG)
 def check_background_work(app_configs=None, **kwargs):
     """In production, copies and erasures should run on a worker, not in a member's request."""
     try:

@@ -6,6 +6,7 @@ address appears in the URL, and a link stops working once the account's address 
 
 import base64
 import hashlib
+import warnings
 from datetime import timedelta
 
 from django.core import signing
@@ -46,14 +47,30 @@ def _unwrap(token: str) -> str:
         raise signing.BadSignature("malformed") from None
 
 
-def send_verification(user, *, request=None) -> bool:
-    """Email the member a link that confirms their account's address, in their language."""
+def send_verification(user, confirm_url_for=None, *, request=None, centre=None) -> bool:
+    """Email the member a link that confirms their account's address, in their language.
+
+    The link leads to ``centre``, the privacy centre page the member asked on (else the one of
+    the site's privacy settings); without either, nothing is sent. (``confirm_url_for(token)``,
+    the old way to build the link, still works for one release.)
+    """
     address = _address(user)
     if not address:
         return False
-    confirm_url = routes.centre_url(
-        "confirm_email", make_token(user), absolute=True, request=request
-    )
+    if confirm_url_for is not None:
+        warnings.warn(
+            "send_verification(user, confirm_url_for) is deprecated: pass centre=<the page>",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        confirm_url = confirm_url_for(make_token(user))
+    else:
+        centre = centre or routes.centre_page(request=request)
+        if centre is None:
+            return False
+        confirm_url = routes.route_url(
+            centre, "confirm_email", make_token(user), absolute=True, request=request
+        )
     mail.send(
         "verify_email",
         address,

@@ -12,7 +12,13 @@ from django.apps import apps
 from django.db import transaction
 
 from wagtail_gdpr import jobs
-from wagtail_gdpr.tables import PendingFileRemoval
+
+
+def _queue():
+    """The queue's table, looked up when used: anonymisers (and with them this module) must be
+    importable before Django has loaded the models, so that a site can register its own."""
+    return apps.get_model("wagtail_gdpr", "PendingFileRemoval")
+
 
 logger = logging.getLogger(__name__)
 
@@ -21,15 +27,15 @@ ALREADY_DONE = "already-done"
 FAILED = "failed"
 
 
-def queue_file_removal(field, file_name: str) -> PendingFileRemoval:
-    removal = PendingFileRemoval.objects.create(
+def queue_file_removal(field, file_name: str):
+    removal = _queue().objects.create(
         model_label=field.model._meta.label, field_name=field.name, file_name=file_name
     )
     jobs.send_on_commit(jobs.REMOVE_STORED_FILE, removal.pk)
     return removal
 
 
-def _storage_for(removal: PendingFileRemoval):
+def _storage_for(removal):
     model = apps.get_model(removal.model_label)
     return model._meta.get_field(removal.field_name).storage
 
@@ -37,11 +43,7 @@ def _storage_for(removal: PendingFileRemoval):
 def remove_file(removal_id: int) -> str:
     """Delete one queued file and its queue row. Safe to run twice or concurrently."""
     with transaction.atomic():
-        removal = (
-            PendingFileRemoval.objects.select_for_update(skip_locked=True)
-            .filter(pk=removal_id)
-            .first()
-        )
+        removal = _queue().objects.select_for_update(skip_locked=True).filter(pk=removal_id).first()
         if removal is None:
             return ALREADY_DONE  # removed before, or another worker holds it right now
         try:
@@ -66,7 +68,8 @@ def remove_pending_files(batch_size: int = 500) -> dict[str, int]:
     last_id = 0
     while True:
         ids = list(
-            PendingFileRemoval.objects.filter(pk__gt=last_id)
+            _queue()
+            .objects.filter(pk__gt=last_id)
             .order_by("pk")
             .values_list("pk", flat=True)[:batch_size]
         )

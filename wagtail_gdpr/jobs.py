@@ -89,7 +89,14 @@ def _task(job: Job):
 
 
 def run_here(job: Job, *args) -> bool:
-    """Run the job now, in this process. A failure is logged and does not reach the caller."""
+    """Run the job now, in this process.
+
+    A failure is logged and does not reach the caller, whose own work has committed; unless the
+    site asked Celery to pass failures on (``CELERY_TASK_EAGER_PROPAGATES``), as tests do.
+    """
+    if current_app.conf.task_eager_propagates:
+        _task(job).apply(args=args, throw=True)
+        return True
     result = _task(job).apply(args=args, throw=False)
     if result.failed():
         # The type only: the message may hold personal data.

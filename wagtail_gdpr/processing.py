@@ -14,7 +14,7 @@ import warnings
 
 from wagtail import hooks
 
-from wagtail_gdpr import consent, restriction_objection
+from wagtail_gdpr import audit, consent, restriction_objection
 from wagtail_gdpr.restriction_objection import ALL
 
 #: ``fn(member, purpose_slug) -> True | False | None``: a False from any hook wins.
@@ -58,13 +58,22 @@ def processing_allowed(member, purpose_slug: str) -> bool:
 __all__ = ["ALL", "HOOK", "processing_allowed"]
 
 
+#: Audit-log action names that lived here: now in :mod:`wagtail_gdpr.audit`.
+_MOVED_TO_AUDIT = {
+    "ACCEPTED_ACTION": "PROCESSING_ACCEPTED",
+    "LIFTED_ACTION": "PROCESSING_LIFTED",
+}
+
+
 def __getattr__(name):
     """The restriction and objection names that lived here, for one release."""
-    if name.startswith("_") or not hasattr(restriction_objection, name):
+    if name in _MOVED_TO_AUDIT:
+        new = f"wagtail_gdpr.audit.{_MOVED_TO_AUDIT[name]}"
+        value = getattr(audit, _MOVED_TO_AUDIT[name])
+    elif not name.startswith("_") and hasattr(restriction_objection, name):
+        new = f"wagtail_gdpr.restriction_objection.{name}"
+        value = getattr(restriction_objection, name)
+    else:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    warnings.warn(
-        f"wagtail_gdpr.processing.{name} moved to wagtail_gdpr.restriction_objection.{name}",
-        DeprecationWarning,
-        stacklevel=2,
-    )
-    return getattr(restriction_objection, name)
+    warnings.warn(f"wagtail_gdpr.processing.{name} moved to {new}", DeprecationWarning, 2)
+    return value

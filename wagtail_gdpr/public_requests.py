@@ -12,11 +12,13 @@ from __future__ import annotations
 import base64
 import logging
 import secrets
+import warnings
 from datetime import timedelta
 from functools import partial
 
 from django.conf import settings
 from django.core import signing
+from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -42,6 +44,8 @@ KINDS = (
 #: Nobody is attached to a public request, so no worker can run it: staff look at each one.
 STATUS_AFTER_CONFIRMATION = dict.fromkeys(KINDS, DataSubjectRequest.IN_REVIEW)
 MAX_MESSAGE_LENGTH = 2000
+#: How many requests one address and one IP address may send, unless the site sets otherwise.
+DEFAULT_RATES = app_settings.default("PUBLIC_REQUEST_RATES")
 
 
 class Throttled(Refused):
@@ -66,10 +70,7 @@ def normalise(address: str) -> str:
 def _rate(scope: str) -> tuple[int, int]:
     """``(count, seconds)`` for ``"address"`` or ``"ip"``, from
     ``WAGTAIL_GDPR_PUBLIC_REQUEST_RATES`` (its default fills what a site leaves out)."""
-    rates = {
-        **app_settings.default("PUBLIC_REQUEST_RATES"),
-        **app_settings.PUBLIC_REQUEST_RATES,
-    }
+    rates = {**DEFAULT_RATES, **app_settings.PUBLIC_REQUEST_RATES}
     return throttle.parse_rate(rates[scope])
 
 
@@ -139,15 +140,32 @@ def check(token: str) -> DataSubjectRequest:
 # -- the visitor asks --------------------------------------------------------------------------
 
 
-def submit(kind: str, address: str, message: str = "", *, request=None):
+def submit(
+    kind: str, address: str, message: str = "", *, request=None, centre=None, confirm_url_for=None
+):
     """Record a request and email the confirmation link; ``None`` when the address is throttled.
 
-    Raises :class:`Throttled` when this IP address sent too many. A throttled *address* is not
-    told apart from any other: the caller shows the same answer, and nothing is sent, so the
-    form cannot be used to flood someone's mailbox nor to learn about other people's requests.
+    The link leads to ``centre``, the privacy centre page that took the request (else the one of
+    the site's privacy settings). Raises :class:`Throttled` when this IP address sent too many.
+    A throttled *address* is not told apart from any other: the caller shows the same answer,
+    and nothing is sent, so the form cannot be used to flood someone's mailbox nor to learn
+    about other people's requests. (``confirm_url_for(token)``, the old way to build the link,
+    still works for one release.)
     """
+    if confirm_url_for is not None:
+        warnings.warn(
+            "submit(confirm_url_for=...) is deprecated: pass centre=<the privacy centre page>",
+            DeprecationWarning,
+            stacklevel=2,
+        )
     if kind not in KINDS:
         raise ValueError(f"unknown kind {kind!r}")
+    centre = centre or routes.centre_page(request=request)
+    if centre is None and confirm_url_for is None:
+        raise ImproperlyConfigured(
+            "A public request needs a privacy centre page to confirm it at: choose one in the "
+            "site's privacy settings."
+        )
     address = normalise(address)
     message = (message or "").strip()[:MAX_MESSAGE_LENGTH]
     ip_limit, _seconds = _rate("ip")
@@ -174,21 +192,27 @@ def submit(kind: str, address: str, message: str = "", *, request=None):
                 "confirmation": {"nonce": secrets.token_hex(16), "sent_at": now.isoformat()},
             },
         )
-        transaction.on_commit(partial(send_confirmation, dsr.pk, request))
+        token = make_token(dsr)
+        link = (
+            confirm_url_for(token)
+            if confirm_url_for is not None
+            else routes.route_url(
+                centre, "confirm_public_request", token, absolute=True, request=request
+            )
+        )
+        transaction.on_commit(partial(send_confirmation, dsr.pk, link))
     logger.info("Public privacy request #%s received, waiting for confirmation.", dsr.pk)
     return dsr
 
 
-def send_confirmation(request_id: int, request=None) -> bool:
+def send_confirmation(request_id: int, confirm_url: str) -> bool:
     """Email the link. Failures are logged without the address; the visitor may ask again."""
     dsr = DataSubjectRequest.objects.filter(pk=request_id).first()
     if dsr is None or not dsr.contact_email:
         return False
     context = {
         "request_obj": dsr,
-        "confirm_url": routes.centre_url(
-            "confirm_public_request", make_token(dsr), absolute=True, request=request
-        ),
+        "confirm_url": confirm_url,
         "valid_hours": int(link_lifetime().total_seconds() // 3600),
     }
     try:

@@ -10,6 +10,7 @@ value, so it appears among the member's requests and can be proven later.
 from __future__ import annotations
 
 import json
+import warnings
 from collections.abc import Iterable
 from typing import Any, NamedTuple
 
@@ -98,7 +99,7 @@ def correctable_fields(declaration: PersonalData) -> list[tuple[str, str]]:
 
 
 def declaration_for(model_label: str) -> PersonalData | None:
-    for declaration in registry:
+    for declaration in registry.about_members():
         if declaration.model_label == model_label:
             return declaration
     return None
@@ -118,7 +119,7 @@ def correctable_items(user, emails: Iterable[str] | None = None) -> list[Correct
         emails = verified_emails(user)
     emails = list(emails)
     items = []
-    for declaration in registry:
+    for declaration in registry.about_members():
         fields = correctable_fields(declaration)
         if not fields:
             continue
@@ -131,6 +132,17 @@ def correctable_items(user, emails: Iterable[str] | None = None) -> list[Correct
                 for name, mode in fields
             )
     return items
+
+
+def waiting_for_review():
+    """Every proposed correction staff have still to decide on, the most urgent first."""
+    return (
+        DataSubjectRequest.objects.filter(
+            kind=DataSubjectRequest.RECTIFICATION, status=DataSubjectRequest.IN_REVIEW
+        )
+        .select_related("member")
+        .order_by("due_at", "received_at", "pk")
+    )
 
 
 def open_proposals(user) -> list[DataSubjectRequest]:
@@ -339,6 +351,17 @@ def value_now(dsr: DataSubjectRequest) -> tuple[bool, Any]:
     return True, _current(instance, declaration.model._meta.get_field(payload["field"]))
 
 
+def review(dsr: DataSubjectRequest) -> dict:
+    """What staff compare before deciding: is the row still there, what it holds now, and
+    whether that changed since the member proposed the correction."""
+    found, current = value_now(dsr)
+    return {
+        "found": found,
+        "current": current,
+        "changed": found and current != dsr.payload.get("old"),
+    }
+
+
 def approve(dsr: DataSubjectRequest, staff_user) -> DataSubjectRequest:
     """Apply a proposed value, re-validated, if the value has not changed since the proposal."""
     with transaction.atomic():
@@ -394,3 +417,23 @@ def reject(dsr: DataSubjectRequest, staff_user, reason: str) -> DataSubjectReque
         audit.record(dsr, audit.CORRECTION_REJECTED, staff_user, **_log_data(dsr))
         member_emails.send_after_commit(dsr.pk, "correction_rejected")
     return dsr
+
+
+#: Audit-log action names that lived here: now in :mod:`wagtail_gdpr.audit`.
+_MOVED_TO_AUDIT = {
+    "APPROVED_ACTION": "CORRECTION_APPROVED",
+    "REJECTED_ACTION": "CORRECTION_REJECTED",
+}
+
+
+def __getattr__(name):
+    """The audit-log action names that lived here, for one release."""
+    if name not in _MOVED_TO_AUDIT:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    new = _MOVED_TO_AUDIT[name]
+    warnings.warn(
+        f"wagtail_gdpr.rectification.{name} moved to wagtail_gdpr.audit.{new}",
+        DeprecationWarning,
+        stacklevel=2,
+    )
+    return getattr(audit, new)

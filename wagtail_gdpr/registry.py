@@ -45,7 +45,6 @@ from wagtail import hooks
 from wagtail_gdpr.anonymisers import Anonymiser, get_anonymiser
 from wagtail_gdpr.conf import app_settings
 from wagtail_gdpr.periods import shift_months
-from wagtail_gdpr.tables import VerifiedEmail
 
 # Lawful bases of GDPR Art. 6(1).
 CONSENT = "consent"
@@ -168,6 +167,18 @@ class PersonalData:
     retention: Retention | None = None
     #: Shown to members; defaults to the model's plural verbose name.
     label: str | None = None
+    #: Who the rows are about: the category of data subjects (GDPR Art. 30(1)(c)).
+    data_subjects: str = _("Members of the site")
+    #: ``False`` for data about people who are not members (authors, staff bylines, contact
+    #: persons): it is never in a member's consent step, summary, copy or erasure, and it needs
+    #: ``data_subjects``, ``how_informed``, ``on_request`` and ``retention`` or ``kept_while``.
+    members: bool = True
+    #: How the people are told that their data is kept (GDPR Art. 14).
+    how_informed: str = ""
+    #: How staff answer these people's requests for a copy, a correction or erasure.
+    on_request: str = ""
+    #: When there is no retention rule to compute: how long the rows are kept, in words.
+    kept_while: str = ""
 
     def __init__(self, model: type[models.Model]):
         self.model = model
@@ -210,6 +221,8 @@ class PersonalData:
         A row linked to another member is never matched by email, even if the addresses agree.
         Override this for data that is found some other way (see ``builtin.FormSubmissionData``).
         """
+        if not self.members:
+            return Q(pk__in=[])  # no member's rows: people who are not members
         if self.subject == SELF:
             return Q(pk=user.pk)
         condition = Q(**{self.subject: user}) if self.subject else Q(pk__in=[])
@@ -273,7 +286,22 @@ class PersonalData:
         elif self.retained_by_law:
             self._fail("retained_by_law needs a retention rule, or the rows would be kept forever")
 
+    def _validate_other_people(self):
+        """A declaration of people who are not members says who they are and how they are told."""
+        if self.subject:
+            self._fail("a declaration with members=False has no subject: its rows are no member's")
+        if self.data_subjects == PersonalData.data_subjects:
+            self._fail("members=False needs data_subjects: who these people are")
+        for name in ("how_informed", "on_request"):
+            if not getattr(self, name):
+                self._fail(f"members=False needs {name}")
+        if self.retention is None and not self.kept_while:
+            self._fail("members=False needs a retention rule, or kept_while in words")
+
     def _validate_subject(self):
+        if not self.members:
+            self._validate_other_people()
+            return
         if self.subject == SELF:
             if self.model is not get_user_model():
                 self._fail(f"subject=SELF is only for the user model, not {self.model_label}")
@@ -399,11 +427,25 @@ class Registry:
     def exclusion_reason(self, model: type[models.Model], field_name: str) -> str | None:
         return self._exclusions.get((model, field_name))
 
+    def exclusions(self) -> list[tuple[str, str, str]]:
+        """``(model label, field name, reason)`` of every field said not to be personal data."""
+        return sorted(
+            (model._meta.label, name, reason) for (model, name), reason in self._exclusions.items()
+        )
+
     def get(self, model: type[models.Model]) -> PersonalData | None:
         return self._declarations.get(model)
 
     def __iter__(self) -> Iterator[PersonalData]:
         return iter(sorted(self._declarations.values(), key=lambda d: d.model_label))
+
+    def about_members(self) -> list[PersonalData]:
+        """The declarations of members' data: what a member's copy, summary and erasure cover."""
+        return [d for d in self if d.members]
+
+    def about_others(self) -> list[PersonalData]:
+        """The declarations of data about people who are not members."""
+        return [d for d in self if not d.members]
 
     def __len__(self):
         return len(self._declarations)
@@ -433,7 +475,10 @@ def verified_emails(user) -> set[str]:
     anybody could sign up with someone else's address and see their guest data.
     """
     emails: set[str] = set(
-        VerifiedEmail.objects.filter(user_id=user.pk).values_list("email", flat=True)
+        # Looked up when used: the registry is imported before Django loads the models.
+        apps.get_model("wagtail_gdpr", "VerifiedEmail")
+        .objects.filter(user_id=user.pk)
+        .values_list("email", flat=True)
     )
     if app_settings.TRUST_ACCOUNT_EMAIL:
         account_email = getattr(user, user.get_email_field_name(), "")
@@ -457,7 +502,7 @@ def find_subject_rows(user, emails: Iterable[str] | None = None) -> list[Subject
     emails = list(emails)
     return [
         SubjectRows(d, list(d.rows_for(user, emails).values(*d.export_field_names())))
-        for d in registry
+        for d in registry.about_members()
     ]
 
 

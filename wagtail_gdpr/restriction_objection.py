@@ -26,6 +26,7 @@ from datetime import datetime
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone, translation
+from django.utils.dateparse import parse_datetime
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -101,7 +102,7 @@ def purposes() -> dict[str, Purpose]:
     ):
         basis = CONTRACT if required else CONSENT
         found[slug] = Purpose(slug, name, frozenset({basis}), None if required else slug)
-    for declaration in registry:
+    for declaration in registry.about_members():
         slug = declaration_slug(declaration)
         if not slug:
             continue
@@ -193,6 +194,20 @@ def objected(member, purpose_slug: str) -> bool:
     return bool({purpose_slug, ALL} & _state(member).objected)
 
 
+def decision(dsr: DataSubjectRequest) -> dict:
+    """A restriction or objection as its member reads it: what, whether in force, since when."""
+    payload, outcome = dsr.payload or {}, dsr.outcome or {}
+    return {
+        "purpose_name": (outcome.get("purpose_name") or payload.get("purpose_name"))
+        if dsr.purpose
+        else "",
+        "in_force": dsr.in_force,
+        "accepted_at": parse_datetime(outcome.get("accepted_at") or ""),
+        "lifted_at": parse_datetime(outcome.get("lifted_at") or ""),
+        "reason": payload.get("reason", ""),
+    }
+
+
 # -- the member asks ---------------------------------------------------------------------------
 
 
@@ -281,6 +296,8 @@ def _accept(dsr, staff_user, kind: str, purpose: str | None) -> DataSubjectReque
             raise ProcessingRequestRefused(_("Name the purpose this request covers."))
         if purpose != ALL and purpose not in purposes():
             raise ProcessingRequestRefused(_("There is no such purpose."))
+        if purpose != dsr.purpose and dsr.purpose:
+            dsr.payload = {**(dsr.payload or {}), "asked_purpose": dsr.purpose}
         dsr.status = DataSubjectRequest.DONE
         dsr.completed_at = now
         dsr.purpose = purpose
@@ -291,7 +308,9 @@ def _accept(dsr, staff_user, kind: str, purpose: str | None) -> DataSubjectReque
             "accepted_by": staff_user.pk if staff_user else None,
             "accepted_at": _iso(now),
         }
-        dsr.save(update_fields=["status", "completed_at", "purpose", "in_force", "outcome"])
+        dsr.save(
+            update_fields=["status", "completed_at", "purpose", "in_force", "payload", "outcome"]
+        )
         audit.record(dsr, audit.PROCESSING_ACCEPTED, staff_user, purpose=purpose)
         member_emails.send_after_commit(dsr.pk, "processing_decision")
     _forget_member_cache(dsr)

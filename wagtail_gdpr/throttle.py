@@ -1,12 +1,17 @@
-"""Rate limits: atomic counters in Django's cache, one window per key.
+"""Rate limits: counters in Django's cache, one fixed window per key.
 
-Counting uses ``cache.add`` then ``cache.incr``, which a shared cache (Redis, Memcached, the
-database) performs atomically, so parallel requests cannot slip past a limit. Keys are keyed
-hashes of what is counted: neither addresses nor IP addresses are stored in the cache.
+A window is a stretch of ``seconds`` on the clock (an hour: from 10:00 to 11:00); its number is
+part of the cache key, so a count never outlives its window, whatever the cache does with
+timeouts. Counting is ``cache.add`` then ``cache.incr``: atomic in Redis and Memcached, so
+parallel requests cannot slip past a limit there; Django's database and file caches count
+correctly one request at a time, but not under parallel load, so use a shared Redis or
+Memcached cache in production. Keys are keyed hashes of what is counted: neither addresses nor
+IP addresses are stored in the cache.
 """
 
 from __future__ import annotations
 
+import time
 from contextlib import suppress
 
 from django.core.cache import cache
@@ -24,28 +29,26 @@ def parse_rate(rate: str | tuple[int, int]) -> tuple[int, int]:
     return int(count), int(seconds)
 
 
-def _key(scope: str, value: str) -> str:
+def _key(scope: str, value: str, seconds: int) -> str:
     digest = salted_hmac(f"wagtail_gdpr.throttle.{scope}", str(value), algorithm="sha256")
-    return f"wagtail_gdpr:throttle:{scope}:{digest.hexdigest()[:40]}"
+    window = int(time.time() // seconds)
+    return f"wagtail_gdpr:throttle:{scope}:{digest.hexdigest()[:40]}:{seconds}:{window}"
 
 
 def hit(scope: str, value: str, seconds: int) -> int:
     """Count one attempt for ``value`` in the current window; returns the count, this one too."""
-    key = _key(scope, value)
+    key = _key(scope, value, seconds)
     cache.add(key, 0, timeout=seconds)
     try:
-        return cache.incr(key)
-    except ValueError:  # the window ended between add() and incr()
+        count = cache.incr(key)
+    except ValueError:  # evicted between add() and incr()
         cache.set(key, 1, timeout=seconds)
         return 1
+    cache.touch(key, seconds)  # some caches' incr() puts the default timeout back
+    return count
 
 
-def give_back(scope: str, value: str) -> None:
+def give_back(scope: str, value: str, seconds: int) -> None:
     """Undo one :func:`hit`, for an attempt that turned out to be allowed after all."""
     with suppress(ValueError):  # the window has ended: nothing to give back
-        cache.decr(_key(scope, value))
-
-
-def attempts(scope: str, value: str) -> int:
-    """How many attempts the current window holds for ``value``."""
-    return int(cache.get(_key(scope, value), 0))
+        cache.decr(_key(scope, value, seconds))

@@ -22,12 +22,15 @@ class ConsentPurposeViewSet(SnippetViewSet):
 
 
 register_snippet(ConsentPurposeViewSet)
-modeladmin.register()
 
 
 @hooks.register("register_admin_urls")
 def register_queue_urls():
     return [*queue.urls(), *corrections.urls()]
+
+
+# After the queue's own URLs: where the paths meet, those resolve first.
+modeladmin.register()
 
 
 @hooks.register("register_log_actions")

@@ -1,7 +1,7 @@
 from wagtail_gdpr import registry
 from wagtail_gdpr.registry import Field, PersonalData, Retention
 
-from .models import Attachment, Order, OrderNote, Profile, Shop, Visit
+from .models import Attachment, Author, Order, OrderNote, Profile, Shop, Visit
 
 registry.exclude(Shop, "contact_email", reason="A company's shared mailbox, not a person's.")
 
@@ -64,3 +64,22 @@ class AttachmentData(PersonalData):
     lawful_basis = registry.CONSENT
     fields = {"upload": Field(anonymiser="file"), "uploaded_at": Field()}
     on_erasure = registry.ANONYMISE
+
+
+@registry.register(Author)
+class AuthorData(PersonalData):
+    members = False
+    data_subjects = "Authors of articles on the site"
+    purpose = "Naming who wrote what"
+    lawful_basis = registry.LEGITIMATE_INTERESTS
+    how_informed = "The author agreement each author signs"
+    on_request = "The editors correct or remove the author's name; write to the privacy officer"
+    email_field = "email"
+    fields = {
+        "first_name": Field(anonymiser="name"),
+        "last_name": Field(anonymiser="name"),
+        "email": Field(anonymiser="email"),
+    }
+    retention = Retention(
+        years=5, from_field="added_at", reason="Articles are archived after 5 years"
+    )

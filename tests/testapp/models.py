@@ -48,3 +48,12 @@ class Attachment(models.Model):
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
     upload = models.FileField(upload_to="attachments/", blank=True)
     uploaded_at = models.DateTimeField(default=timezone.now)
+
+
+class Author(models.Model):
+    """Not a member: a person named as the author of articles (declared with members=False)."""
+
+    first_name = models.CharField(max_length=60)
+    last_name = models.CharField(max_length=60)
+    email = models.EmailField(blank=True)
+    added_at = models.DateTimeField(default=timezone.now)

@@ -89,7 +89,7 @@ def html_row_limit() -> int:
 def declared_sections(user) -> list[ReportSection]:
     emails = list(verified_emails(user))
     sections = []
-    for declaration in registry:
+    for declaration in registry.about_members():
         names = declaration.export_field_names()
         queryset = declaration.rows_for(user, emails)
         sections.append(

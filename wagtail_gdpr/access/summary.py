@@ -31,7 +31,7 @@ class SummaryItem:
 def live_summary(user, sample_rows: int = SAMPLE_ROWS) -> list[SummaryItem]:
     emails = list(verified_emails(user))
     items = []
-    for declaration in registry:
+    for declaration in registry.about_members():
         names = declaration.export_field_names()
         rows = list(
             declaration.rows_for(user, emails)

@@ -5,36 +5,28 @@ request: through the staff actions.
 """
 
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import include, path
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from wagtail_gdpr import rectification
 from wagtail_gdpr.admin.access import managers_only
 from wagtail_gdpr.admin.queue import request_url
-from wagtail_gdpr.tables import DataSubjectRequest
-
-
-def waiting():
-    return (
-        DataSubjectRequest.objects.filter(
-            kind=DataSubjectRequest.RECTIFICATION, status=DataSubjectRequest.IN_REVIEW
-        )
-        .select_related("member")
-        .order_by("due_at", "received_at", "pk")
-    )
 
 
 @managers_only
 @require_GET
 def index(request):
-    rows = [(dsr, request_url(dsr, request.user)) for dsr in waiting()]
+    requests = list(rectification.waiting_for_review())
+    rows = [(dsr, request_url(dsr, request.user)) for dsr in requests]
     return TemplateResponse(
         request,
         "wagtail_gdpr/admin/corrections_index.html",
-        {"rows": rows, "now": timezone.now()},
+        {"rows": rows, "requests": requests, "now": timezone.now()},
     )
 
 
 def urls() -> list:
-    """The list's URL, for Wagtail's ``register_admin_urls`` hook."""
-    return [path("gdpr/corrections/", index, name="wagtail_gdpr_corrections")]
+    """The list's URL (``wagtail_gdpr_corrections:index``), for ``register_admin_urls``."""
+    patterns = [path("", index, name="index")]
+    return [path("gdpr/corrections/", include((patterns, "wagtail_gdpr_corrections")))]

@@ -16,6 +16,7 @@ from django.contrib.admin import SimpleListFilter
 from django.contrib.admin.utils import quote
 from django.db.models import Case, DateTimeField, F, IntegerField, Q, Value, When
 from django.db.models.functions import Coalesce
+from django.http import Http404
 from django.urls import re_path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -326,13 +327,21 @@ class RequestQueueAdmin(ModelAdmin):
         """
         helper = self.url_helper
         index = managers_only(self.index_view)
-        return (
+        urls = [
             re_path(helper.get_action_url_pattern("index"), index,
                     name=helper.get_action_url_name("index")),
             re_path(helper.get_action_url_pattern("index"), index, name=queue.INDEX_URL_NAME),
             re_path(helper.get_action_url_pattern("inspect"), managers_only(self.inspect_view),
                     name=helper.get_action_url_name("inspect")),
-        )  # fmt: skip
+        ]  # fmt: skip
+        # The actions' and the copy's old names (gdpr_requests_modeladmin_<action>), for one
+        # release: the same views as ``queue.urls()``.
+        urls += [
+            re_path(helper.get_action_url_pattern(name), _by_old_name(view),
+                    name=helper.get_action_url_name(name))
+            for name, view in queue.views_by_name().items()
+        ]  # fmt: skip
+        return tuple(urls)
 
     def register_admin_url_finders(self):
         # Links to a request (from emails and the audit log) open its inspect view.
@@ -340,6 +349,17 @@ class RequestQueueAdmin(ModelAdmin):
 
     def register_indexing(self):
         """Requests are records, not content: no usage index of the members they point to."""
+
+
+def _by_old_name(view):
+    """A queue page under modeladmin's URL pattern, whose key may be any text."""
+
+    def old(request, instance_pk):
+        if not str(instance_pk).isdigit():
+            raise Http404
+        return view(request, pk=int(instance_pk))
+
+    return old
 
 
 class RequestURLFinder:
@@ -375,7 +395,7 @@ class PrivacyAdminGroup(ModelAdminGroup):
         items = super().get_submenu_items()
         corrections = CorrectionsMenuItem(
             _("Corrections to review"),
-            reverse("wagtail_gdpr_corrections"),
+            reverse("wagtail_gdpr_corrections:index"),
             name="gdpr-corrections",
             icon_name="edit",
             order=items[0].order + 1 if items else 1,

@@ -134,12 +134,8 @@ def correction(dsr: DataSubjectRequest) -> dict | None:
     """A proposed correction: the value now held beside the values of the proposal."""
     if dsr.kind != DataSubjectRequest.RECTIFICATION or not (dsr.payload or {}).get("field"):
         return None
-    found, current = rectification.value_now(dsr)
-    return {
-        "found": found,
-        "current": _display(current),
-        "changed": found and current != dsr.payload.get("old"),
-    }
+    review = rectification.review(dsr)
+    return {**review, "current": _display(review["current"])}
 
 
 def request_facts(dsr: DataSubjectRequest, now) -> dict:
@@ -234,10 +230,18 @@ def download_report(request, pk):
     return response
 
 
+def views_by_name() -> dict:
+    """Each page of the queue by its URL name: the actions, and the download of a copy."""
+    views = {name: action_view(name) for name in actions.ACTIONS}
+    views["report"] = download_report
+    return views
+
+
 def urls() -> list:
     """The queue's URLs, for Wagtail's ``register_admin_urls`` hook."""
-    patterns = [path(f"{name}/<int:pk>/", action_view(name), name=name) for name in actions.ACTIONS]
-    patterns.append(path("report/<int:pk>/", download_report, name="report"))
+    patterns = [
+        path(f"{name}/<int:pk>/", view, name=name) for name, view in views_by_name().items()
+    ]
     return [path(f"{URL_PREFIX}/", (patterns, URL_NAMESPACE, URL_NAMESPACE))]
 
 

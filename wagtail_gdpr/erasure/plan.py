@@ -188,7 +188,7 @@ def _account_outcome(user, items) -> str:
         if i.outcome in (RETAINED, HELD) or (i.outcome == ANONYMISED and i.until)
     }
     user_model = get_user_model()
-    for declaration in registry:
+    for declaration in registry.about_members():
         if declaration.subject in ("", SELF) or declaration.model_label not in remaining:
             continue
         first = declaration.model._meta.get_field(declaration.subject.split("__")[0])
@@ -219,7 +219,7 @@ def build_plan(user, now=None, *, row_groups: list | None = None) -> ErasurePlan
     holds_by_type = record_holds(now)
     items: list[PlanItem] = []
     groups = row_groups if row_groups is not None else []
-    for declaration in registry:
+    for declaration in registry.about_members():
         if declaration.subject == SELF:
             continue
         _plan_declaration(declaration, user, emails, holds_by_type, now, items, groups)

@@ -45,7 +45,7 @@ def check_password(user, password: str, *, request=None) -> None:
             _("Too many wrong passwords. Please try again in an hour."), throttled=True
         )
     if user.check_password(password):
-        throttle.give_back(_PASSWORD_SCOPE, str(user.pk))
+        throttle.give_back(_PASSWORD_SCOPE, str(user.pk), seconds)
         return
     activity.record(
         user, MemberActivity.LOGIN_FAILED, detail="erasure confirmation", request=request

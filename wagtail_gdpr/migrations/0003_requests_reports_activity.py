@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import wagtail_gdpr.tables.requests
+import wagtail_gdpr.models.requests
 import wagtail_gdpr.storage
 from django.conf import settings
 from django.db import migrations, models
@@ -52,7 +52,7 @@ class Migration(migrations.Migration):
             name='AccessReport',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(blank=True, max_length=255, storage=wagtail_gdpr.storage.get_report_storage, upload_to=wagtail_gdpr.tables.requests.report_upload_to, verbose_name='file')),
+                ('file', models.FileField(blank=True, max_length=255, storage=wagtail_gdpr.storage.get_report_storage, upload_to=wagtail_gdpr.models.requests.report_upload_to, verbose_name='file')),
                 ('size', models.PositiveBigIntegerField(default=0, verbose_name='size (bytes)')),
                 ('sha256', models.CharField(max_length=64, verbose_name='SHA-256')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),

@@ -2,16 +2,19 @@
 
 import django.db.models.deletion
 import wagtail.fields
-import wagtail_gdpr.pages.privacy_centre
+import wagtail_gdpr.models.privacy_centre
 from django.conf import settings
 from django.db import migrations, models
+
+
+PAGE_MODEL = getattr(settings, "WAGTAIL_PAGE_MODEL", "wagtailcore.Page")
 
 
 class Migration(migrations.Migration):
 
     dependencies = [
         ('wagtail_gdpr', '0003_requests_reports_activity'),
-        ('wagtailcore', '0098_apitoken'),
+        migrations.swappable_dependency(PAGE_MODEL),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -19,7 +22,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='PrivacyCentrePage',
             fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=settings.WAGTAIL_PAGE_MODEL)),
+                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=PAGE_MODEL)),
                 ('intro', wagtail.fields.RichTextField(blank=True, verbose_name='introduction')),
                 ('data_intro', models.TextField(blank=True, default='This is what we store about you right now, and why.', verbose_name='“My data” introduction')),
                 ('copy_intro', models.TextField(blank=True, default='We prepare a file with all your data: a page you can read in any browser, and the same data as spreadsheets and JSON to take elsewhere. We email you when it is ready.', verbose_name='“Get a copy” introduction')),
@@ -28,7 +31,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'privacy centre page',
                 'verbose_name_plural': 'privacy centre pages',
             },
-            bases=(wagtail_gdpr.pages.privacy_centre.PrivacyCentreMixin, 'wagtailcore.page'),
+            bases=(wagtail_gdpr.models.privacy_centre.PrivacyCentreMixin, 'wagtailcore.page'),
         ),
         migrations.CreateModel(
             name='VerifiedEmail',

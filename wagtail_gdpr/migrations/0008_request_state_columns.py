@@ -6,7 +6,9 @@
 - ``outcome["active"]`` becomes ``in_force``.
 
 The keys are removed from the JSON, so there is one place for each fact; going back puts them
-there again.
+there again. A column is only written from a key that is there, so running it again changes
+nothing. Where staff accepted another purpose than the member asked for, the member's stays in
+``payload["asked_purpose"]``.
 """
 
 from django.db import migrations, models
@@ -15,22 +17,33 @@ from django.utils.dateparse import parse_datetime
 PROCESSING_KINDS = ("restriction", "objection")
 
 
+def _moment(value):
+    """An ISO 8601 moment, or None for anything else (which was read as "due at once")."""
+    try:
+        return parse_datetime(value) if isinstance(value, str) else None
+    except ValueError:  # well formed but impossible, such as 30 February
+        return None
+
+
 def json_to_columns(apps, schema_editor):
     DataSubjectRequest = apps.get_model("wagtail_gdpr", "DataSubjectRequest")
+    purpose_length = DataSubjectRequest._meta.get_field("purpose").max_length
     rows = DataSubjectRequest.objects.filter(
         models.Q(payload__has_key="execute_after") | models.Q(kind__in=PROCESSING_KINDS)
     )
     for dsr in rows.iterator(chunk_size=2000):
         payload, outcome = dict(dsr.payload or {}), dict(dsr.outcome or {})
-        moment = payload.pop("execute_after", None)
-        try:
-            dsr.execute_after = parse_datetime(moment) if moment else None
-        except ValueError:  # well formed but impossible: due at once, as it was read before
-            dsr.execute_after = None
+        if "execute_after" in payload:
+            dsr.execute_after = _moment(payload.pop("execute_after"))
         if dsr.kind in PROCESSING_KINDS:
-            dsr.purpose = str(outcome.pop("purpose", None) or payload.pop("purpose", "") or "")
-            payload.pop("purpose", None)
-            dsr.in_force = bool(outcome.pop("active", False)) and dsr.status == "done"
+            asked = payload.pop("purpose", None)
+            accepted = outcome.pop("purpose", None)
+            if accepted or asked:
+                dsr.purpose = str(accepted or asked)[:purpose_length]
+            if accepted and asked and accepted != asked:
+                payload["asked_purpose"] = asked
+            if "active" in outcome:
+                dsr.in_force = bool(outcome.pop("active")) and dsr.status == "done"
         dsr.payload, dsr.outcome = payload, outcome
         dsr.save(update_fields=["execute_after", "purpose", "in_force", "payload", "outcome"])
 
@@ -45,7 +58,7 @@ def columns_to_json(apps, schema_editor):
         if dsr.execute_after is not None:
             payload["execute_after"] = dsr.execute_after.isoformat()
         if dsr.kind in PROCESSING_KINDS and dsr.purpose:
-            payload["purpose"] = dsr.purpose
+            payload["purpose"] = payload.pop("asked_purpose", None) or dsr.purpose
             if dsr.status == "done":
                 outcome["purpose"] = dsr.purpose
                 outcome["active"] = dsr.in_force

@@ -132,7 +132,10 @@ def release_scheduled(now=None) -> int:
 
 def requeue_stuck(now=None) -> int:
     """Send requests that never reached a worker, or whose worker died, again; release the
-    scheduled ones whose moment has come first. Returns how many were sent."""
+    scheduled ones whose moment has come first. Returns how many were released or sent again.
+
+    A request is marked as handed over just before it is sent, so that a worker quicker than
+    this process never finds it marked as waiting; a send that fails takes the mark back."""
     now = now or timezone.now()
     released = set(_release(now))
     stale = now - lease()

@@ -525,10 +525,12 @@ ACTIONS: dict[str, StaffAction] = {
             gettext_lazy("Run erasure now"),
             gettext_lazy("Run the erasure now"),
             gettext_lazy(
-                "A worker erases the member's data as the plan says, and emails the receipt. "
+                "The member's data is erased as the plan says, and the receipt emailed. "
                 "This cannot be undone."
             ),
-            gettext_lazy("The erasure has been handed to a worker."),
+            gettext_lazy(
+                "The erasure has started; the member is sent the receipt when it is done."
+            ),
             possible=_can_erase,
             run=lambda dsr, user: run_erasure_now(dsr, user),
             look=DESTRUCTIVE,

@@ -60,6 +60,8 @@ def render_centre(request, page, template, context, *, section, status=200):
         **context,
         "page": page,
         "self": page,
+        # Templates of 0.1 built links from it; use {% routablepageurl page "name" %} instead.
+        "centre_url": page.get_url(request),
         "navigation": [
             (routes.route_url(page, route, request=request), label, route == section)
             for route, label in NAVIGATION

@@ -6,7 +6,6 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from wagtail_gdpr import consent, email_verification, recipients, restriction_objection, routes
@@ -64,13 +63,15 @@ def my_activity(request, page):
 
 
 def my_requests(request, page):
-    requests = [
+    requests = DataSubjectRequest.objects.filter(member=request.user).order_by("-received_at")
+    rows = [
         (dsr, routes.route_url(page, routes.request_route(dsr), dsr.pk, request=request))
-        for dsr in DataSubjectRequest.objects.filter(member=request.user).order_by("-received_at")
+        for dsr in requests
     ]
     return render_centre(
-        request, page, "requests.html", {"requests": requests}, section="my_requests"
-    )
+        request, page, "requests.html", {"requests": requests, "rows": rows},
+        section="my_requests",
+    )  # fmt: skip
 
 
 def request_detail(request, page, request_id):
@@ -78,21 +79,17 @@ def request_detail(request, page, request_id):
     dsr = DataSubjectRequest.objects.filter(pk=request_id, member=request.user).first()
     if dsr is None:
         raise Http404
-    payload, outcome = dsr.payload or {}, dsr.outcome or {}
-    processing = dsr.kind in restriction_objection.KINDS
+    facts = {"purpose_name": "", "in_force": None, "accepted_at": None, "lifted_at": None,
+             "reason": ""}  # fmt: skip
+    if dsr.kind in restriction_objection.KINDS:
+        facts = restriction_objection.decision(dsr)
     return render_centre(
         request,
         page,
         "request_detail.html",
         {
             "dsr": dsr,
-            "purpose_name": (outcome.get("purpose_name") or payload.get("purpose_name"))
-            if dsr.purpose
-            else "",
-            "in_force": dsr.in_force if processing else None,
-            "accepted_at": parse_datetime(outcome.get("accepted_at") or ""),
-            "lifted_at": parse_datetime(outcome.get("lifted_at") or ""),
-            "reason": payload.get("reason", "") if processing else "",
+            **facts,
             "recipients": recipients.for_display(dsr),
             "is_copy": dsr.kind == DataSubjectRequest.ACCESS,
         },
@@ -103,7 +100,7 @@ def request_detail(request, page, request_id):
 def send_email_verification(request, page):
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    email_verification.send_verification(request.user, request=request)
+    email_verification.send_verification(request.user, request=request, centre=page)
     messages.info(request, _("We sent you an email with a link to confirm your address."))
     return HttpResponseRedirect(routes.route_url(page, "my_data", request=request), status=303)
 

@@ -45,6 +45,8 @@ def _render(request, page, template, context, *, status=200):
         **context,
         "page": page,
         "self": page,
+        # Templates of 0.1 built links from it; use {% routablepageurl page "name" %} instead.
+        "centre_url": page.get_url(request),
         "gdpr_base_template": base_template(),
     }
     return TemplateResponse(
@@ -64,6 +66,7 @@ def request_form(request, page):
                 form.cleaned_data["email"],
                 form.cleaned_data["message"],
                 request=request,
+                centre=page,
             )
         except public_requests.Throttled as exc:
             return _render(

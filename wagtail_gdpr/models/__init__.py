@@ -2,7 +2,8 @@
 
 Import from here in your own code (``from wagtail_gdpr.models import PrivacyCentrePage``);
 inside the add-on, lower layers import ``wagtail_gdpr.tables`` instead, because the page types
-serve pages and so stand above everything else.
+serve pages and so stand above everything else. The submodules ``notices``, ``privacy_centre``
+and ``requests`` are paths that migrations name, kept for them.
 """
 
 from wagtail_gdpr.pages import (
