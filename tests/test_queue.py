@@ -29,7 +29,7 @@ from wagtail_gdpr import audit, rectification
 from wagtail_gdpr.models import DataSubjectRequest, LegalHold
 from wagtail_gdpr.requests import legal_clock, worker_queue
 from wagtail_gdpr.schedule import BEAT_SCHEDULE
-from wagtail_gdpr.staff import actions, reminders
+from wagtail_gdpr.staff import actions, reminders, rules, table
 
 pytestmark = pytest.mark.django_db
 
@@ -129,7 +129,7 @@ def test_assign_to_staff_only(officer, alice):
     assert dsr.assignee == other
     entry = the_entry(audit.ASSIGNED, dsr, officer)
     assert entry.data["assignee_id"] == other.pk
-    with pytest.raises(actions.ActionRefused, match="only be given to staff"):
+    with pytest.raises(rules.ActionRefused, match="only be given to staff"):
         actions.assign(dsr, officer, alice)
     actions.assign(dsr, officer, None)
     assert R.objects.get(pk=dsr.pk).assignee is None
@@ -151,7 +151,7 @@ def test_verify_identity_starts_the_clock_and_queues_a_copy(
     assert enqueued == [dsr.pk]
     entry = the_entry(audit.IDENTITY_VERIFIED, dsr, officer)
     assert entry.data["due_at"] == at(2024, 2, 29).isoformat()
-    with pytest.raises(actions.ActionRefused, match="not waiting for an identity check"):
+    with pytest.raises(rules.ActionRefused, match="not waiting for an identity check"):
         actions.verify_identity(dsr, officer)
 
 
@@ -170,9 +170,9 @@ def test_extend_once_with_a_reason_the_member_is_emailed(
     dsr = make_request(member=alice, received_at=at(2023, 11, 30))  # due 30 December
     reason = "We received many requests in December; Alice's needs records from three systems."
 
-    with pytest.raises(actions.ActionRefused, match="Give a reason"):
+    with pytest.raises(rules.ActionRefused, match="Give a reason"):
         actions.extend(dsr, officer, date(2024, 1, 30), "", now=at(2023, 12, 1))
-    with pytest.raises(actions.ActionRefused, match="two months at most"):
+    with pytest.raises(rules.ActionRefused, match="two months at most"):
         actions.extend(dsr, officer, date(2024, 3, 1), reason, now=at(2023, 12, 1))
     with django_capture_on_commit_callbacks(execute=True):
         actions.extend(dsr, officer, date(2024, 2, 29), reason, now=at(2023, 12, 1))
@@ -190,7 +190,7 @@ def test_extend_once_with_a_reason_the_member_is_emailed(
     assert "Alice&#x27;s" in mail.alternatives[0][0]  # escaped in HTML, not in text
     assert "Alice's" in mail.body
 
-    with pytest.raises(actions.ActionRefused, match="only once"):
+    with pytest.raises(rules.ActionRefused, match="only once"):
         actions.extend(dsr, officer, date(2024, 2, 29), "Again", now=at(2023, 12, 2))
     assert entries(audit.EXTENDED).count() == 1
 
@@ -213,7 +213,7 @@ def test_approve_and_reject_a_correction_through_the_queue(officer, alice):
     the_entry(audit.CORRECTION_APPROVED, first, officer)
     entry = the_entry(audit.CORRECTION_REJECTED, second, officer)
     assert_no_personal_data(entry, "carrier", "New Street", "Old Street")
-    with pytest.raises(actions.ActionRefused, match="no longer waiting for review"):
+    with pytest.raises(rules.ActionRefused, match="no longer waiting for review"):
         actions.approve_correction(first, officer)
 
 
@@ -234,7 +234,7 @@ def test_run_an_erasure_now(officer, django_capture_on_commit_callbacks):
 def test_an_erasure_under_a_legal_hold_cannot_be_run(officer, alice):
     LegalHold.objects.create(member=alice, reason="A dispute about an invoice")
     dsr = make_request(R.ERASURE, member=alice)
-    with pytest.raises(actions.ActionRefused, match="legal hold"):
+    with pytest.raises(rules.ActionRefused, match="legal hold"):
         actions.run_erasure_now(dsr, officer)
     assert R.objects.get(pk=dsr.pk).status == R.IN_REVIEW
     assert not entries(audit.ERASURE_RUN).exists()
@@ -244,9 +244,9 @@ def test_schedule_an_erasure_before_it_is_due(officer, alice):
     now = at(2024, 5, 2)
     dsr = make_request(R.ERASURE, member=alice, received_at=at(2024, 5, 1))  # due 1 June
 
-    with pytest.raises(actions.ActionRefused, match="before the answer is due"):
+    with pytest.raises(rules.ActionRefused, match="before the answer is due"):
         actions.schedule_erasure(dsr, officer, at(2024, 6, 2), now=now)
-    with pytest.raises(actions.ActionRefused, match="in the future"):
+    with pytest.raises(rules.ActionRefused, match="in the future"):
         actions.schedule_erasure(dsr, officer, at(2024, 5, 1), now=now)
     actions.schedule_erasure(dsr, officer, at(2024, 5, 20), now=now)
 
@@ -265,7 +265,7 @@ def test_refuse_an_erasure_with_a_reason_the_member_sees_and_is_emailed(
     dsr = make_request(R.ERASURE, member=alice, status=R.SCHEDULED)
     reason = "Your account has an unpaid invoice <#1042> that we must keep."
 
-    with pytest.raises(actions.ActionRefused, match="Give a reason"):
+    with pytest.raises(rules.ActionRefused, match="Give a reason"):
         actions.refuse(dsr, officer, "   ")
     with django_capture_on_commit_callbacks(execute=True):
         actions.refuse(dsr, officer, reason)
@@ -291,11 +291,11 @@ def test_refuse_an_erasure_with_a_reason_the_member_sees_and_is_emailed(
 
 def test_a_running_request_cannot_be_refused(officer, alice):
     dsr = make_request(R.ERASURE, member=alice, status=R.RUNNING)
-    with pytest.raises(actions.ActionRefused):
+    with pytest.raises(rules.ActionRefused):
         actions.refuse(dsr, officer, "No")
-    assert actions.available_actions(dsr) == [
-        actions.ASSIGN,
-        actions.EXTEND,
+    assert rules.available_actions(dsr) == [
+        rules.ASSIGN,
+        rules.EXTEND,
     ]  # no worker is stopped
 
 
@@ -312,9 +312,9 @@ def test_mark_a_copy_delivered_and_close_a_request(officer, alice):
     assert copy.outcome["note"] == "Sent by registered post"
     assert_no_personal_data(the_entry(audit.DELIVERED, copy, officer), "registered post")
     assert_no_personal_data(the_entry(audit.CLOSED, objection, officer), "Marketing")
-    with pytest.raises(actions.ActionRefused, match="cannot be closed"):
+    with pytest.raises(rules.ActionRefused, match="cannot be closed"):
         actions.close(make_request(R.ERASURE, member=alice), officer)
-    with pytest.raises(actions.ActionRefused, match="marked delivered"):
+    with pytest.raises(rules.ActionRefused, match="marked delivered"):
         actions.mark_delivered(objection, officer)
 
 
@@ -394,7 +394,7 @@ def queue_urls(dsr) -> list[tuple[str, str]]:
     """(method, url) of every URL of the queue for ``dsr``."""
     urls = [("get", QUEUE), ("get", f"{QUEUE}?export=csv"), ("get", f"{QUEUE}inspect/{dsr.pk}/"),
             ("get", f"{QUEUE}report/{dsr.pk}/")]  # fmt: skip
-    for name in actions.ACTIONS:
+    for name in table.ACTIONS:
         urls += [("get", f"{QUEUE}{name}/{dsr.pk}/"), ("post", f"{QUEUE}{name}/{dsr.pk}/")]
     return urls
 
@@ -472,10 +472,16 @@ def seed(alice):
     }  # fmt: skip
 
 
+def test_every_rule_has_one_row_in_the_action_table_in_button_order():
+    assert list(table.ACTIONS) == list(rules.RULES)
+    for name, action in table.ACTIONS.items():
+        assert action.name == name and action.run is not None
+
+
 def where_possible(requests) -> dict[str, DataSubjectRequest]:
     found = {}
     for dsr in requests.values():
-        for name in actions.available_actions(dsr):
+        for name in rules.available_actions(dsr):
             found.setdefault(name, dsr)
     return found
 
@@ -548,7 +554,7 @@ def test_staff_download_of_a_report_is_logged(officer, alice):
 def test_every_action_page_answers_an_officer(officer, alice):
     requests = seed(alice)
     targets = where_possible(requests)
-    assert set(targets) == set(actions.ACTIONS)  # the seed reaches every action
+    assert set(targets) == set(table.ACTIONS)  # the seed reaches every action
     client = logged_in(officer)
 
     for name, dsr in targets.items():
@@ -560,44 +566,44 @@ def test_every_action_page_answers_an_officer(officer, alice):
 
 
 POSTS = {
-    actions.ASSIGN: lambda officer: {"assignee": officer.pk},
-    actions.VERIFY: lambda officer: {},
-    actions.REQUEST_IDENTITY: lambda officer: {},
-    actions.EXTEND: lambda officer: {
+    rules.ASSIGN: lambda officer: {"assignee": officer.pk},
+    rules.VERIFY: lambda officer: {},
+    rules.REQUEST_IDENTITY: lambda officer: {},
+    rules.EXTEND: lambda officer: {
         "until": (timezone.localdate() + timedelta(days=45)).isoformat(),
         "reason": "Busy",
     },
-    actions.APPROVE: lambda officer: {},
-    actions.REJECT: lambda officer: {"reason": "The passport says otherwise"},
-    actions.RUN_ERASURE: lambda officer: {},
-    actions.SCHEDULE_ERASURE: lambda officer: {
+    rules.APPROVE: lambda officer: {},
+    rules.REJECT: lambda officer: {"reason": "The passport says otherwise"},
+    rules.RUN_ERASURE: lambda officer: {},
+    rules.SCHEDULE_ERASURE: lambda officer: {
         "when": (timezone.localtime() + timedelta(days=2)).strftime("%Y-%m-%d %H:%M")
     },
-    actions.DELIVER: lambda officer: {"note": "By post"},
-    actions.CLOSE: lambda officer: {"note": "Done"},
-    actions.ACCEPT_PROCESSING: lambda officer: {},
-    actions.LIFT_PROCESSING: lambda officer: {},
-    actions.REFUSE: lambda officer: {"reason": "Manifestly unfounded"},
+    rules.DELIVER: lambda officer: {"note": "By post"},
+    rules.CLOSE: lambda officer: {"note": "Done"},
+    rules.ACCEPT_PROCESSING: lambda officer: {},
+    rules.LIFT_PROCESSING: lambda officer: {},
+    rules.REFUSE: lambda officer: {"reason": "Manifestly unfounded"},
 }
 
 LOGGED_AS = {
-    actions.ASSIGN: audit.ASSIGNED,
-    actions.VERIFY: audit.IDENTITY_VERIFIED,
-    actions.REQUEST_IDENTITY: audit.IDENTITY_REQUESTED,
-    actions.EXTEND: audit.EXTENDED,
-    actions.APPROVE: audit.CORRECTION_APPROVED,
-    actions.REJECT: audit.CORRECTION_REJECTED,
-    actions.RUN_ERASURE: audit.ERASURE_RUN,
-    actions.SCHEDULE_ERASURE: audit.ERASURE_SCHEDULED,
-    actions.DELIVER: audit.DELIVERED,
-    actions.CLOSE: audit.CLOSED,
-    actions.ACCEPT_PROCESSING: audit.PROCESSING_ACCEPTED,
-    actions.LIFT_PROCESSING: audit.PROCESSING_LIFTED,
-    actions.REFUSE: audit.REFUSED,
+    rules.ASSIGN: audit.ASSIGNED,
+    rules.VERIFY: audit.IDENTITY_VERIFIED,
+    rules.REQUEST_IDENTITY: audit.IDENTITY_REQUESTED,
+    rules.EXTEND: audit.EXTENDED,
+    rules.APPROVE: audit.CORRECTION_APPROVED,
+    rules.REJECT: audit.CORRECTION_REJECTED,
+    rules.RUN_ERASURE: audit.ERASURE_RUN,
+    rules.SCHEDULE_ERASURE: audit.ERASURE_SCHEDULED,
+    rules.DELIVER: audit.DELIVERED,
+    rules.CLOSE: audit.CLOSED,
+    rules.ACCEPT_PROCESSING: audit.PROCESSING_ACCEPTED,
+    rules.LIFT_PROCESSING: audit.PROCESSING_LIFTED,
+    rules.REFUSE: audit.REFUSED,
 }
 
 
-@pytest.mark.parametrize("name", actions.ACTIONS)
+@pytest.mark.parametrize("name", table.ACTIONS)
 def test_each_action_posted_from_the_admin_is_logged_with_the_officer(officer, alice, name):
     targets = where_possible(seed(alice))
     dsr = targets[name]

@@ -6,7 +6,7 @@ from wagtail.models import ModelLogEntry
 from tests.test_queue import QUEUE, logged_in, make_member, make_officer, make_request
 from wagtail_gdpr import processing, restriction_objection
 from wagtail_gdpr.models import DataSubjectRequest as R
-from wagtail_gdpr.staff import actions
+from wagtail_gdpr.staff import actions, rules
 
 pytestmark = pytest.mark.django_db
 
@@ -20,8 +20,8 @@ def test_an_officer_accepts_then_lifts_a_restriction_through_the_queue():
     client = logged_in(officer)
     assert processing.processing_allowed(alice, PURPOSE) is True
 
-    assert actions.ACCEPT_PROCESSING in actions.available_actions(dsr)
-    response = client.post(f"{QUEUE}{actions.ACCEPT_PROCESSING}/{dsr.pk}/")
+    assert rules.ACCEPT_PROCESSING in rules.available_actions(dsr)
+    response = client.post(f"{QUEUE}{rules.ACCEPT_PROCESSING}/{dsr.pk}/")
     assert response.status_code == 303
     dsr.refresh_from_db()
     assert dsr.status == R.DONE and dsr.in_force is True
@@ -30,8 +30,8 @@ def test_an_officer_accepts_then_lifts_a_restriction_through_the_queue():
     accepted = ModelLogEntry.objects.filter(object_id=str(dsr.pk), user=officer)
     assert accepted.exists()
 
-    assert actions.LIFT_PROCESSING in actions.available_actions(dsr)
-    assert client.post(f"{QUEUE}{actions.LIFT_PROCESSING}/{dsr.pk}/").status_code == 303
+    assert rules.LIFT_PROCESSING in rules.available_actions(dsr)
+    assert client.post(f"{QUEUE}{rules.LIFT_PROCESSING}/{dsr.pk}/").status_code == 303
     dsr.refresh_from_db()
     assert dsr.in_force is False
     restriction_objection.forget_cached(alice)
@@ -40,8 +40,8 @@ def test_an_officer_accepts_then_lifts_a_restriction_through_the_queue():
 
 def test_a_request_without_a_member_cannot_be_accepted():
     dsr = make_request(R.OBJECTION, R.IN_REVIEW, member=None, purpose=PURPOSE)
-    assert actions.ACCEPT_PROCESSING not in actions.available_actions(dsr)
-    with pytest.raises(actions.ActionRefused):
+    assert rules.ACCEPT_PROCESSING not in rules.available_actions(dsr)
+    with pytest.raises(rules.ActionRefused):
         actions.accept_processing(dsr, make_officer())
     dsr.refresh_from_db()
     assert dsr.status == R.IN_REVIEW
@@ -50,6 +50,6 @@ def test_a_request_without_a_member_cannot_be_accepted():
 def test_only_an_accepted_one_can_be_lifted():
     alice = make_member("alice", email="alice@example.com")
     dsr = make_request(R.RESTRICTION, R.IN_REVIEW, member=alice, purpose=PURPOSE)
-    assert actions.LIFT_PROCESSING not in actions.available_actions(dsr)
-    with pytest.raises(actions.ActionRefused):
+    assert rules.LIFT_PROCESSING not in rules.available_actions(dsr)
+    with pytest.raises(rules.ActionRefused):
         actions.lift_processing(dsr, make_officer())

@@ -32,7 +32,7 @@ from wagtail_modeladmin.views import IndexView, InspectView
 from wagtail_gdpr.admin import queue
 from wagtail_gdpr.admin.access import managers_only
 from wagtail_gdpr.requests import legal_clock
-from wagtail_gdpr.staff import actions, people
+from wagtail_gdpr.staff import people, rules, table, viewing
 from wagtail_gdpr.tables import (
     ConsentRecord,
     DataSubjectRequest,
@@ -129,7 +129,7 @@ class QueuePermissionHelper(ReadOnlyPermissionHelper):
 class QueueButtonHelper(ButtonHelper):
     """Inspect, then a button for each action the request's state allows."""
 
-    def action_button(self, pk, action: actions.StaffAction, classnames_add=None):
+    def action_button(self, pk, action: table.StaffAction, classnames_add=None):
         classname = queue.button_class(action)
         classnames = [classname] if classname else []
         return {
@@ -146,9 +146,9 @@ class QueueButtonHelper(ButtonHelper):
             return buttons
         pk = getattr(obj, self.opts.pk.attname)
         shown = getattr(self.view, "action_buttons", None)  # the listing keeps its rows short
-        for name in actions.available_actions(obj):
+        for name in rules.available_actions(obj):
             if name not in exclude and (shown is None or name in shown):
-                buttons.append(self.action_button(pk, actions.ACTIONS[name], classnames_add))
+                buttons.append(self.action_button(pk, table.ACTIONS[name], classnames_add))
         return buttons
 
 
@@ -198,7 +198,7 @@ class AssignedFilter(SimpleListFilter):
 
 class QueueIndexView(IndexView):
     #: The actions offered on each row; the request's page offers them all.
-    action_buttons = (actions.ASSIGN,)
+    action_buttons = (rules.ASSIGN,)
 
     def get_search_results(self, request, queryset, search_term):
         """``42`` or ``#42`` also finds request number 42."""
@@ -214,7 +214,7 @@ class QueueInspectView(InspectView):
 
     def get(self, request, *args, **kwargs):
         # Opening a member's request shows their data: that is processing, and it is logged.
-        actions.record_view(self.instance, request.user, "request")
+        viewing.record_view(self.instance, request.user, "request")
         return super().get(request, *args, **kwargs)
 
     def get_page_subtitle(self):

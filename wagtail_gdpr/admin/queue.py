@@ -1,7 +1,7 @@
 """The staff queue's own admin pages: one page per staff action, the download of a member's
 copy, the facts of one request, and the dashboard panel.
 
-Each action page is built from the staff action table (:data:`wagtail_gdpr.staff.actions.ACTIONS`):
+Each action page is built from the staff action table (:data:`wagtail_gdpr.staff.table.ACTIONS`):
 its form on GET, the service on POST. Every URL needs ``wagtail_gdpr.manage_requests``; others
 get a plain 403, not Wagtail's redirect, so nothing suggests the page is there for them.
 """
@@ -27,7 +27,7 @@ from wagtail_gdpr import rectification
 from wagtail_gdpr.admin.access import managers_only
 from wagtail_gdpr.erasure.plan import build_plan
 from wagtail_gdpr.requests import legal_clock
-from wagtail_gdpr.staff import actions, dashboard, people
+from wagtail_gdpr.staff import dashboard, people, rules, table, viewing
 from wagtail_gdpr.tables import DataSubjectRequest
 
 #: The queue's own URLs live beside the listing's: ``/admin/gdpr/requests/<action>/<pk>/``.
@@ -37,36 +37,36 @@ URL_NAMESPACE = "wagtail_gdpr_queue"
 INDEX_URL_NAME = "wagtail_gdpr_queue_index"
 
 #: The look of each kind of button, in Wagtail's admin CSS.
-BUTTON_CLASSES = {actions.PRIMARY: "", actions.SECONDARY: "button-secondary",
-                  actions.DESTRUCTIVE: "no"}  # fmt: skip
+BUTTON_CLASSES = {table.PRIMARY: "", table.SECONDARY: "button-secondary",
+                  table.DESTRUCTIVE: "no"}  # fmt: skip
 
 
 # -- the action forms, built from the table -----------------------------------------------------
 
 
-def _form_field(action_input: actions.Input) -> forms.Field:
+def _form_field(action_input: table.Input) -> forms.Field:
     label, help_text = action_input.label, action_input.help_text
-    if action_input.kind == actions.STAFF_MEMBER:
+    if action_input.kind == table.STAFF_MEMBER:
         return forms.ModelChoiceField(
             label=label,
             queryset=people.staff_members().order_by("username"),
             required=False,
             empty_label=_("Nobody"),
         )
-    if action_input.kind == actions.DATE:
+    if action_input.kind == table.DATE:
         return forms.DateField(label=label, widget=AdminDateInput())
-    if action_input.kind == actions.DATE_TIME:
+    if action_input.kind == table.DATE_TIME:
         return forms.DateTimeField(label=label, widget=AdminDateTimeInput())
     return forms.CharField(
         label=label,
         help_text=help_text,
-        widget=forms.Textarea(attrs={"rows": 4 if action_input.kind == actions.REASON else 3}),
-        max_length=actions.MAX_REASON_LENGTH,
-        required=action_input.kind == actions.REASON,
+        widget=forms.Textarea(attrs={"rows": 4 if action_input.kind == table.REASON else 3}),
+        max_length=table.MAX_REASON_LENGTH,
+        required=action_input.kind == table.REASON,
     )
 
 
-def form_for(action: actions.StaffAction, data=None, initial=None) -> forms.Form:
+def form_for(action: table.StaffAction, data=None, initial=None) -> forms.Form:
     """The action's form: one field per input it asks for; none for a confirmation."""
     form = forms.Form(data=data, initial=initial)
     for action_input in action.inputs:
@@ -74,7 +74,7 @@ def form_for(action: actions.StaffAction, data=None, initial=None) -> forms.Form
     return form
 
 
-def button_class(action: actions.StaffAction) -> str:
+def button_class(action: table.StaffAction) -> str:
     return BUTTON_CLASSES[action.look]
 
 
@@ -140,7 +140,7 @@ def correction(dsr: DataSubjectRequest) -> dict | None:
 
 def request_facts(dsr: DataSubjectRequest, now) -> dict:
     """Everything the request's page shows: its facts, details, history, and what comes next."""
-    report = getattr(dsr, "report", None) if dsr.kind in actions.COPY_KINDS else None
+    report = getattr(dsr, "report", None) if dsr.kind in rules.COPY_KINDS else None
     left = legal_clock.time_left(dsr, now)
     erasing = dsr.kind == DataSubjectRequest.ERASURE and dsr.member is not None and dsr.is_open
     return {
@@ -177,7 +177,7 @@ def _action_page(request, action, dsr, form, *, error="", status=200):
         "error": error,
         "possible": action.is_possible(dsr),
         "effective_due": legal_clock.effective_due(dsr),
-        "correction": correction(dsr) if action.name in (actions.APPROVE, actions.REJECT) else None,
+        "correction": correction(dsr) if action.name in (rules.APPROVE, rules.REJECT) else None,
         "inspect_url": request_url(dsr, request.user),
         "index_url": index_url(),
     }
@@ -187,7 +187,7 @@ def _action_page(request, action, dsr, form, *, error="", status=200):
 
 def action_view(name: str):
     """The page of one action: its form on GET, the service on POST (CSRF-protected)."""
-    action = actions.ACTIONS[name]
+    action = table.ACTIONS[name]
 
     @managers_only
     def view(request, pk):
@@ -203,7 +203,7 @@ def action_view(name: str):
             return _action_page(request, action, dsr, form, status=400)
         try:
             action.perform(dsr, request.user, form.cleaned_data)
-        except actions.ActionRefused as exc:
+        except rules.ActionRefused as exc:
             return _action_page(request, action, _get(pk), form, error=exc.message, status=409)
         messages.success(request, str(action.done))
         return HttpResponseRedirect(request_url(dsr, request.user), status=303)
@@ -219,8 +219,8 @@ def download_report(request, pk):
         return HttpResponseNotAllowed(["GET"])
     dsr = _get(pk)
     try:
-        report, handle = actions.open_report(dsr, request.user)
-    except actions.ActionRefused as exc:
+        report, handle = viewing.open_report(dsr, request.user)
+    except rules.ActionRefused as exc:
         messages.error(request, exc.message)
         return HttpResponseRedirect(request_url(dsr, request.user), status=303)
     filename = f"request-{dsr.pk}-{timezone.localdate(report.created_at).isoformat()}.zip"
@@ -232,7 +232,7 @@ def download_report(request, pk):
 
 def views_by_name() -> dict:
     """Each page of the queue by its URL name: the actions, and the download of a copy."""
-    views = {name: action_view(name) for name in actions.ACTIONS}
+    views = {name: action_view(name) for name in table.ACTIONS}
     views["report"] = download_report
     return views
 
