@@ -63,6 +63,8 @@ def test_test_settings_have_no_undeclared_personal_data():
         (unbound(models.EmailField(), "contact"), "an email address"),
         (unbound(models.CharField(max_length=50), "email_address"), "an email address"),
         (unbound(models.CharField(max_length=50), "billing_e_mail"), "an email address"),
+        (unbound(models.CharField(max_length=255), "to_address"), "an email address"),
+        (unbound(models.CharField(max_length=255), "reply_to_address"), "an email address"),
         (unbound(models.GenericIPAddressField(), "origin"), "an IP address"),
         (unbound(models.CharField(max_length=50), "client_ip"), "an IP address"),
         (unbound(models.CharField(max_length=50), "remote_addr"), "an IP address"),
@@ -204,16 +206,25 @@ def test_check_apps_setting_chooses_the_apps(own_registry, settings):
 # -- end to end: manage.py check in a subprocess ---------------------------------------------
 
 
-def django_check(settings_module, *options):
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": settings_module, "PYTHONPATH": str(REPO_ROOT)}
+def django_command(settings_module, *arguments, **environ):
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": settings_module,
+        "PYTHONPATH": str(REPO_ROOT),
+        **environ,
+    }
     return subprocess.run(
-        [sys.executable, "-m", "django", "check", *options],
+        [sys.executable, "-m", "django", *arguments],
         cwd=REPO_ROOT,
         env=env,
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=300,
     )
+
+
+def django_check(settings_module, *options):
+    return django_command(settings_module, "check", *options)
 
 
 def test_django_check_passes_for_the_test_settings():
@@ -228,6 +239,14 @@ def test_undeclared_personal_data_warns_and_never_blocks_a_command():
     output = result.stdout + result.stderr
     assert result.returncode == 0, output
     assert "WARNINGS:" in output and UNDECLARED_PERSONAL_DATA in output
+
+
+def test_migrate_and_other_commands_run_before_anything_is_declared(tmp_path):
+    database = {"DATABASE_URL": "", "WAGTAIL_GDPR_TEST_DATABASE_NAME": str(tmp_path / "db.sqlite3")}
+    for command in (["migrate", "--noinput"], ["gdpr_inventory", "--format", "json"]):
+        result = django_command("tests.settings_undeclared", *command, **database)
+        assert result.returncode == 0, result.stdout + result.stderr
+    assert '"data_subjects"' in result.stdout
 
 
 @pytest.mark.parametrize("options", [["--fail-level", "WARNING"],

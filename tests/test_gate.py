@@ -19,6 +19,7 @@ from tests.consent_helpers import (
     ledger_count,
     make_member,
     make_purpose,
+    make_editor,
     make_staff,
     make_superuser,
     next_of,
@@ -336,6 +337,22 @@ def test_staff_are_never_gated(client, notice, centre):
     for user in (make_staff("staff"), make_superuser("admin")):
         client.force_login(user)
         assert client.get("/").status_code == 200
+    assert ledger_count() == 0
+
+
+@pytest.mark.django_db
+def test_wagtail_editors_are_not_gated_unless_the_site_says_so(client, notice, centre, settings):
+    make_purpose("terms", required=True)
+    editor = make_editor()
+    client.force_login(editor)
+    assert client.get("/").status_code == 200
+    assert client.get("/admin/").status_code == 200
+
+    settings.WAGTAIL_GDPR_GATE_ADMIN_USERS = True
+    client.logout()
+    client.force_login(editor)  # a new session: the gate asks again
+    assert client.get("/").status_code == 302
+    assert client.get("/admin/").status_code == 200  # the admin itself never is
     assert ledger_count() == 0
 
 

@@ -29,6 +29,7 @@ JOBS_IN_PROCESS = "wagtail_gdpr.W002"
 
 _NAME_PATTERNS = [
     (re.compile(r"e_?mail"), "an email address"),
+    (re.compile(r"(^|_)(from|to|reply_?to|cc|bcc|sender|recipients?)_address"), "an email address"),
     (re.compile(r"(^|_)ip(_|$)|ip_?addr|remote_addr"), "an IP address"),
     (re.compile(r"phone|mobile|(^|_)tel(_|$)|fax"), "a phone number"),
     (

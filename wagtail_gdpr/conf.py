@@ -57,6 +57,11 @@ SETTINGS: dict[str, Setting] = {
         ("logout", "login", "password_reset", "password_change"),
         "URL names the consent gate never stops; setting it replaces the default list.",
     ),
+    "WAGTAIL_GDPR_GATE_ADMIN_USERS": Setting(
+        False,
+        "Also send people who may use the Wagtail admin (editors) to the consent step on the "
+        "public site; staff users and the admin itself are never gated.",
+    ),
     "WAGTAIL_GDPR_GATE_CACHE_SECONDS": Setting(
         60, "How long each process caches what members must acknowledge."
     ),

@@ -28,7 +28,8 @@ def _reverse_or_none(name):
 class ConsentGateMiddleware(MiddlewareMixin):
     """Place it after ``AuthenticationMiddleware``.
 
-    Never gated: anonymous visitors, staff, the Wagtail admin, static and media files, the
+    Never gated: anonymous visitors, staff, people who may use the Wagtail admin (unless
+    ``WAGTAIL_GDPR_GATE_ADMIN_USERS``), the Wagtail admin itself, static and media files, the
     consent step, the privacy notice and the privacy centre, login and logout (by URL name in
     any namespace, or by view class), and ``WAGTAIL_GDPR_GATE_EXEMPT_PATHS`` /
     ``..._EXEMPT_URL_NAMES``.

@@ -123,6 +123,18 @@ def outstanding(user, requirements: Requirements) -> Outstanding:
     return Outstanding(notice=notice, purpose_ids=missing)
 
 
+#: The permission of everyone who may use the Wagtail admin: editors, moderators, officers.
+ADMIN_ACCESS = "wagtailadmin.access_admin"
+
+
+def is_gated(user) -> bool:
+    """Members are gated. Staff never are; nor, unless ``WAGTAIL_GDPR_GATE_ADMIN_USERS`` is on,
+    people who may use the Wagtail admin (editors), who run the site rather than use it."""
+    if user is None or not user.is_authenticated or user.is_staff:
+        return False
+    return bool(app_settings.GATE_ADMIN_USERS) or not user.has_perm(ADMIN_ACCESS)
+
+
 def must_stop(request, site) -> bool:
     """True when the member must pass the consent step before going on."""
     requirements = requirements_for_site(site)
@@ -130,7 +142,8 @@ def must_stop(request, site) -> bool:
         return False
     if request.session.get(SESSION_KEY) == requirements.fingerprint:
         return False
-    if outstanding(request.user, requirements):
+    # Whether someone is an editor costs a query, so it is asked only of those the gate would stop.
+    if outstanding(request.user, requirements) and is_gated(request.user):
         return True
     remember_passed(request, requirements)
     return False
