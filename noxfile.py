@@ -28,7 +28,7 @@ WAGTAIL = {
 LOWEST = [
     "Django==5.2",
     "wagtail==7.0",
-    "wagtail-modeladmin==2.0.0",
+    "wagtail-modeladmin==2.2.0",
     "celery==5.4.0",
     "redis==5.0.0",
 ]

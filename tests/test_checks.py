@@ -11,7 +11,8 @@ from django.contrib.auth import get_user_model
 from django.core import checks as checks_framework
 from django.db import models
 
-from tests.testapp.models import Order, OrderNote, Profile, Shop, Visit
+from tests import packaged_cms
+from tests.testapp.models import Branch, Order, OrderNote, Profile, Shop, ShopSettings, Visit
 from wagtail_gdpr import checks
 from wagtail_gdpr.checks import UNDECLARED_PERSONAL_DATA, check_undeclared_personal_data
 from wagtail_gdpr.registry import CONTRACT, Field, PersonalData, Registry
@@ -65,6 +66,8 @@ def test_test_settings_have_no_undeclared_personal_data():
         (unbound(models.CharField(max_length=50), "billing_e_mail"), "an email address"),
         (unbound(models.CharField(max_length=255), "to_address"), "an email address"),
         (unbound(models.CharField(max_length=255), "reply_to_address"), "an email address"),
+        (unbound(models.CharField(max_length=100), "author_display"), "a person's name"),
+        (unbound(models.CharField(max_length=100), "byline"), "a person's name"),
         (unbound(models.GenericIPAddressField(), "origin"), "an IP address"),
         (unbound(models.CharField(max_length=50), "client_ip"), "an IP address"),
         (unbound(models.CharField(max_length=50), "remote_addr"), "an IP address"),
@@ -93,6 +96,33 @@ def test_test_settings_have_no_undeclared_personal_data():
 )
 def test_looks_personal_recognises_personal_fields(field, kind):
     assert checks.looks_personal(field) == kind
+
+
+def judged(model, name):
+    return checks._looks_personal_in(model, model._meta.get_field(name))
+
+
+def test_fields_an_installed_packages_abstract_model_adds_count_by_type_not_name(monkeypatch):
+    # As the site's own code, the branch's fields are judged by their names too.
+    assert judged(Branch, "address") == "a postal address"
+    assert judged(Branch, "phone_number") == "a phone number"
+    # As an installed CMS package's (a location page's address and switchboard) they are not;
+    # their type still counts, and the site's own fields on the same model are judged by name.
+    package_folder = Path(packaged_cms.__file__).resolve().parent
+    monkeypatch.setattr(checks, "_installed_roots", lambda: {package_folder})
+    assert checks.added_by_package(Branch, Branch._meta.get_field("address"))
+    assert not checks.added_by_package(Branch, Branch._meta.get_field("name"))
+    assert judged(Branch, "address") is None
+    assert judged(Branch, "phone_number") is None
+    assert judged(Branch, "contact_email") == "an email address"
+
+
+def test_site_settings_describe_the_organisation_so_only_types_count():
+    assert checks.describes_the_site(ShopSettings)
+    assert not checks.describes_the_site(Order)
+    assert judged(ShopSettings, "support_phone") is None
+    assert judged(ShopSettings, "support_email") == "an email address"
+    assert judged(Order, "shipping_address") == "a postal address"
 
 
 @pytest.mark.parametrize(
@@ -137,6 +167,12 @@ def test_every_personal_field_of_an_undeclared_app_is_reported(own_registry):
         "testapp.Author.first_name",
         "testapp.Author.last_name",
         "testapp.Author.email",
+        # The site's own abstract model: judged by name as well.
+        "testapp.Branch.address",
+        "testapp.Branch.phone_number",
+        "testapp.Branch.contact_email",
+        # A site setting: an email field still counts, a phone named so does not.
+        "testapp.ShopSettings.support_email",
     }
     shop_error = next(e for e in errors if "contact_email" in e.msg)
     assert shop_error.obj is Shop

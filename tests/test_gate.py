@@ -17,9 +17,9 @@ from tests.consent_helpers import (
     fresh_gate_cache,  # noqa: F401  (autouse)
     hidden_inputs,
     ledger_count,
+    make_editor,
     make_member,
     make_purpose,
-    make_editor,
     make_staff,
     make_superuser,
     next_of,

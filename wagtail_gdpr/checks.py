@@ -16,6 +16,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import checks
 from django.db import models
+from wagtail.contrib.settings.models import BaseGenericSetting, BaseSiteSetting
 
 from wagtail_gdpr import jobs
 from wagtail_gdpr.conf import app_settings
@@ -37,13 +38,18 @@ _NAME_PATTERNS = [
         "a person's name",
     ),
     (re.compile(r"address|street|post_?code|postal|zip_?code|(^|_)zip$"), "a postal address"),
+    (re.compile(r"(^|_)(author|byline)(_|$)"), "a person's name"),
     (re.compile(r"birth|(^|_)dob(_|$)"), "a birth date"),
     (re.compile(r"ssn|social_security|national_id|personal_number|passport"), "an identity number"),
 ]
 
 
-def looks_personal(field: models.Field) -> str | None:
-    """What personal data ``field`` seems to hold, or ``None``."""
+def looks_personal(field: models.Field, by_name: bool = True) -> str | None:
+    """What personal data ``field`` seems to hold, or ``None``.
+
+    Its type says so (a link to the user model, an email or IP address field, a phone field),
+    or, with ``by_name``, its name does.
+    """
     if field.is_relation:
         related = field.related_model
         if field.concrete and related is not None and related is get_user_model():
@@ -55,6 +61,8 @@ def looks_personal(field: models.Field) -> str | None:
         return "an IP address"
     if "phone" in type(field).__name__.lower():
         return "a phone number"
+    if not by_name:
+        return None
     name = field.name.lower()
     for pattern, kind in _NAME_PATTERNS:
         if pattern.search(name):
@@ -62,12 +70,22 @@ def looks_personal(field: models.Field) -> str | None:
     return None
 
 
+def _installed_roots() -> set[Path]:
+    roots = {Path(sysconfig.get_paths()[key]).resolve() for key in ("purelib", "platlib")}
+    roots.add(Path(sys.prefix).resolve())
+    return roots
+
+
+def _is_installed_path(path: str | None) -> bool:
+    if not path:
+        return False
+    resolved = Path(path).resolve()
+    return any(resolved.is_relative_to(root) for root in _installed_roots())
+
+
 def _is_project_app(app_config) -> bool:
     """An app of the site itself, not one installed from a package index."""
-    installed = {Path(sysconfig.get_paths()[key]).resolve() for key in ("purelib", "platlib")}
-    installed.add(Path(sys.prefix).resolve())
-    app_path = Path(app_config.path).resolve()
-    return not any(app_path.is_relative_to(root) for root in installed)
+    return not _is_installed_path(app_config.path)
 
 
 def checked_app_configs(app_configs=None):
@@ -85,17 +103,44 @@ def checked_app_configs(app_configs=None):
 FRAMEWORK_PACKAGES = ("wagtail.",)
 
 
-def added_by_framework(model, field) -> bool:
-    """Does ``field`` come from an abstract model or mixin of Wagtail itself?"""
+def _abstract_origin(model, field):
+    """The abstract model or mixin ``field`` comes from, or ``None`` if the model declares it."""
     for base in model.__mro__[1:]:
         meta = getattr(base, "_meta", None)
         if meta is None or not getattr(meta, "abstract", False):
             continue
-        if not base.__module__.startswith(FRAMEWORK_PACKAGES):
-            continue
         if any(local.name == field.name for local in meta.local_fields):
-            return True
-    return False
+            return base
+    return None
+
+
+def added_by_framework(model, field) -> bool:
+    """Does ``field`` come from an abstract model or mixin of Wagtail itself?"""
+    origin = _abstract_origin(model, field)
+    return origin is not None and origin.__module__.startswith(FRAMEWORK_PACKAGES)
+
+
+def added_by_package(model, field) -> bool:
+    """Does ``field`` come from an abstract model of an installed package (a CMS built on
+    Wagtail, say), rather than from the site's own code?"""
+    origin = _abstract_origin(model, field)
+    if origin is None:
+        return False
+    module = sys.modules.get(origin.__module__)
+    return _is_installed_path(getattr(module, "__file__", None))
+
+
+def describes_the_site(model) -> bool:
+    """Site and generic settings hold the organisation's own details, not people's."""
+    return issubclass(model, (BaseSiteSetting, BaseGenericSetting))
+
+
+def _looks_personal_in(model, field) -> str | None:
+    """``looks_personal``, where a name alone is not enough for fields that describe the site:
+    those of settings, and those an installed package's abstract model adds (a location page's
+    address, a form's email settings). Their type still counts: a link to a member is one."""
+    by_name = not (describes_the_site(model) or added_by_package(model, field))
+    return looks_personal(field, by_name=by_name)
 
 
 def _accounted_fields(declaration) -> set[str]:
@@ -121,7 +166,7 @@ def check_undeclared_personal_data(app_configs=None, **kwargs):
                     continue
                 if added_by_framework(model, field):
                     continue
-                kind = looks_personal(field)
+                kind = _looks_personal_in(model, field)
                 if kind is None:
                     continue
                 warnings.append(

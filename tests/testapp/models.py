@@ -3,6 +3,9 @@
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+
+from tests.packaged_cms import AbstractBranch
 
 
 class Shop(models.Model):
@@ -57,3 +60,17 @@ class Author(models.Model):
     last_name = models.CharField(max_length=60)
     email = models.EmailField(blank=True)
     added_at = models.DateTimeField(default=timezone.now)
+
+
+class Branch(AbstractBranch):
+    """A page type a CMS package provides, subclassed by the site: its fields are the package's."""
+
+    name = models.CharField(max_length=100)
+
+
+@register_setting
+class ShopSettings(BaseSiteSetting):
+    """The organisation's own contact details, as a Wagtail site setting."""
+
+    support_phone = models.CharField(max_length=40, blank=True)
+    support_email = models.EmailField(blank=True)
