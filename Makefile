@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-$(shell cat setup.cfg pyproject.toml | cksum | cut -
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test lint install clean
+.PHONY: demo test lint install clean matrix real-sites
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed, found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
@@ -45,8 +45,20 @@ lint: install
 	DJANGO_SETTINGS_MODULE=tests.settings $(BIN)/python -m django makemigrations --check --dry-run
 	$(BIN)/python scripts/check_messages.py
 
+# The suite on every other supported version (noxfile.py), on SQLite: the lowest versions
+# setup.cfg accepts, Wagtail 7.0 and the newest 7.x. `make test` covers the newest versions.
+MATRIX ?= lowest tests(wagtail='7.0') tests(wagtail='7.4')
+matrix: install
+	$(BIN)/nox $(foreach s,$(MATRIX),-s "$(s)")
+
+# The built wheel in sites made by `wagtail start` and `coderedcms start`, and a member's journey
+# through each, with and without a Celery worker (scripts/real_sites.py).
+real-sites: install
+	$(BIN)/python scripts/real_sites.py
+
 clean:
-	rm -rf $(VENV) site example_site/db.sqlite3 example_site/media example_site/private
+	rm -rf $(VENV) site example_site/db.sqlite3 example_site/media example_site/private \
+		.nox test-artifacts .pytest_cache *.egg-info tests/*.sqlite3
 
 # The documentation, built into site/ (mkdocs.yml); warnings are errors.
 .PHONY: docs

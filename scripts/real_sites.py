@@ -294,7 +294,7 @@ class Site:
         """The fields the add-on's check reports, as ``app.Model.field``."""
         out = self.manage("check", "--tag", "gdpr", check=False)
         text = out.stdout + out.stderr
-        return sorted(set(re.findall(r"\(wagtail_gdpr\.W001\) (\S+?) looks like", text)))
+        return sorted(set(re.findall(r"\(wagtail_gdpr\.[EW]001\) (\S+?) looks like", text)))
 
     def checks_pass_strictly(self) -> bool:
         out = self.manage("check", "--tag", "gdpr", "--fail-level", "WARNING", check=False)
