@@ -156,9 +156,14 @@ def test_command_csv_has_one_row_per_declared_field():
     assert phone["retention"] == ""
     assert email["data_subjects"] == "Members of the site"
     # Then each field said not to be personal data, with the site's reason.
-    [shop] = [row for row in every_row if row["not_personal_because"]]
-    assert (shop["model"], shop["field"]) == ("testapp.Shop", "contact_email")
-    assert shop["not_personal_because"] == "A company's shared mailbox, not a person's."
+    excluded = {
+        (row["model"], row["field"]): row["not_personal_because"]
+        for row in every_row
+        if row["not_personal_because"]
+    }
+    assert excluded["testapp.Shop", "contact_email"] == "A company's shared mailbox, not a person's."
+    assert excluded["testapp.Branch", "address"] == "The branch's own street address."
+    assert len(excluded) == 6  # testapp/gdpr.py excludes six fields
 
 
 def test_command_markdown_has_a_heading_per_model():
