@@ -30,6 +30,9 @@ LOWEST = [
     "wagtail==7.0",
     "wagtail-modeladmin==2.2.0",
     "celery==5.4.0",
+    # Not a dependency of ours, but the one that celery 5.4.0 came with: later ones need a newer
+    # redis-py than the lowest we accept.
+    "kombu==5.4.0",
     "redis==5.0.0",
 ]
 

@@ -97,7 +97,8 @@ def test_the_ledger_can_be_searched_and_filtered(admin_client, ledger):
         ledger["given"].pk,
         ledger["withdrawn"].pk,
     }
-    response = admin_client.get(LEDGER.index_url, {"action": ConsentRecord.WITHDRAWN})
+    # The parameter of the filter links the list shows.
+    response = admin_client.get(LEDGER.index_url, {"action__exact": ConsentRecord.WITHDRAWN})
     assert [r.pk for r in response.context["object_list"]] == [ledger["withdrawn"].pk]
 
 

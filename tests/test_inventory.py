@@ -161,7 +161,8 @@ def test_command_csv_has_one_row_per_declared_field():
         for row in every_row
         if row["not_personal_because"]
     }
-    assert excluded["testapp.Shop", "contact_email"] == "A company's shared mailbox, not a person's."
+    shop = excluded["testapp.Shop", "contact_email"]
+    assert shop == "A company's shared mailbox, not a person's."
     assert excluded["testapp.Branch", "address"] == "The branch's own street address."
     assert len(excluded) == 6  # testapp/gdpr.py excludes six fields
 

@@ -19,11 +19,11 @@ from wagtail_gdpr.models import DataSubjectRequest
 @pytest.fixture
 def failures_kept():
     """The test app as a site has it by default: a job's failure is not passed on."""
-    from tests.celery_app import app
-
-    app.conf.task_eager_propagates = False
+    app = jobs.task_of(jobs.RUN_ERASURE).app
+    # Both names: Celery 5.4 reads the one of the Django setting (CELERY_...) first.
+    app.conf.update(task_eager_propagates=False, CELERY_TASK_EAGER_PROPAGATES=False)
     yield
-    app.conf.task_eager_propagates = True
+    app.conf.update(task_eager_propagates=True, CELERY_TASK_EAGER_PROPAGATES=True)
 
 
 def run_site_without_celery(tmp_path) -> dict:

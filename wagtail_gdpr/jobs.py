@@ -83,7 +83,7 @@ def backend() -> str:
     return CELERY
 
 
-def _task(job: Job):
+def task_of(job: Job):
     """The Celery task of ``job``; ``wagtail_gdpr.tasks`` registers them when Django starts."""
     return current_app.tasks[job.name]
 
@@ -94,10 +94,8 @@ def run_here(job: Job, *args) -> bool:
     A failure is logged and does not reach the caller, whose own work has committed; unless the
     site asked Celery to pass failures on (``CELERY_TASK_EAGER_PROPAGATES``), as tests do.
     """
-    if current_app.conf.task_eager_propagates:
-        _task(job).apply(args=args, throw=True)
-        return True
-    result = _task(job).apply(args=args, throw=False)
+    # Celery re-raises here when the task's app sets task_eager_propagates.
+    result = task_of(job).apply(args=args)
     if result.failed():
         # The type only: the message may hold personal data.
         logger.error(
@@ -116,7 +114,7 @@ def send(job: Job, *args) -> bool:
     if backend() == IN_PROCESS:
         return run_here(job, *args)
     try:
-        _task(job).apply_async(args=args)
+        task_of(job).apply_async(args=args)
     except Exception as exc:  # the broker is unreachable; the database keeps the work safe
         if job.if_broker_down == RUN_HERE:
             logger.warning(
