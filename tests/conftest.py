@@ -130,15 +130,22 @@ def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory):
     worker.stop()
 
 
+def configure_celery(app, **values):
+    """Change settings of a Celery app configured from Django's settings. Celery 5.4 and 5.5
+    read the name with the settings' prefix (``CELERY_TASK_ALWAYS_EAGER``) before the new one,
+    so both are set."""
+    app.conf.update(**values, **{f"CELERY_{name.upper()}": v for name, v in values.items()})
+
+
 @pytest.fixture
 def worker(celery_worker_process, settings):
     """Send tasks to the real worker instead of running them in-process."""
     from tests.celery_app import app
 
     celery_worker_process.ensure_running()
-    app.conf.task_always_eager = False
+    configure_celery(app, task_always_eager=False)
     yield celery_worker_process
-    app.conf.task_always_eager = True
+    configure_celery(app, task_always_eager=True)
 
 
 def wait_for(condition, timeout: float = 30, interval: float = 0.1, message: str = "condition"):
@@ -161,7 +168,8 @@ def broker_unreachable():
 
     unreachable = Celery("unreachable-broker", set_as_current=False)
     unreachable.config_from_object("django.conf:settings", namespace="CELERY")
-    unreachable.conf.update(
+    configure_celery(
+        unreachable,
         broker_url="redis://127.0.0.1:1/0",  # nothing listens on port 1
         task_always_eager=False,
         broker_connection_retry=False,
@@ -187,12 +195,13 @@ def broker_without_worker():
     from tests.celery_app import app as test_app
 
     url = urlparse(settings.CELERY_BROKER_URL)
+    # Configured from scratch, not from the Django settings (which make tasks eager).
     quiet = Celery("broker-without-worker", set_as_current=False)
-    quiet.config_from_object("django.conf:settings", namespace="CELERY")
     quiet.conf.update(
         broker_url=url._replace(path="/14").geturl(),  # a database no worker of ours reads
         task_always_eager=False,
         task_default_queue=f"wagtail-gdpr-quiet-{os.getpid()}",
+        broker_connection_retry_on_startup=True,
     )
     quiet.set_current()
     try:

@@ -9,7 +9,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core import checks
 
-from tests.conftest import REPO_ROOT, broker_without_worker, published
+from tests.conftest import REPO_ROOT, broker_without_worker, configure_celery, published
 from tests.testapp.models import Order
 from wagtail_gdpr import access, erasure, jobs
 from wagtail_gdpr.checks import JOBS_IN_PROCESS, UNKNOWN_JOBS_BACKEND, check_background_work
@@ -20,10 +20,9 @@ from wagtail_gdpr.models import DataSubjectRequest
 def failures_kept():
     """The test app as a site has it by default: a job's failure is not passed on."""
     app = jobs.task_of(jobs.RUN_ERASURE).app
-    # Both names: Celery 5.4 reads the one of the Django setting (CELERY_...) first.
-    app.conf.update(task_eager_propagates=False, CELERY_TASK_EAGER_PROPAGATES=False)
+    configure_celery(app, task_eager_propagates=False)
     yield
-    app.conf.update(task_eager_propagates=True, CELERY_TASK_EAGER_PROPAGATES=True)
+    configure_celery(app, task_eager_propagates=True)
 
 
 def run_site_without_celery(tmp_path) -> dict:
