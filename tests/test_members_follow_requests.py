@@ -72,7 +72,7 @@ def test_a_member_follows_an_objection_from_submission_to_outcome(site_centre, a
     text = text_of(client.get(page))
     assert "Status Completed" in text
     assert "We answer by" not in text
-    assert "Outcome Accepted on" in text and "for Security of your account" in text
+    assert "Outcome Accepted on" in text and "it covers “Security of your account”" in text
     assert "What happens next It stays in force." in text
 
 
@@ -81,7 +81,7 @@ def test_a_refused_and_a_cancelled_request_say_why(site_centre, alice):
     refused = make_request(R.ACCESS, R.IN_REVIEW, member=alice)
     actions.refuse(refused, officer, "We sent it by post last week.")
     duplicate = make_request(R.ERASURE, R.IN_REVIEW, member=alice)
-    actions.close(duplicate, officer, R.DUPLICATE)
+    actions.close(duplicate, officer, reason=R.DUPLICATE)
     client = logged_in(alice)
 
     refused_page = text_of(client.get(url_of(site_centre, f"copy/{refused.pk}/")))

@@ -71,6 +71,16 @@ def test_the_ledger_names_the_member_and_shows_the_words_agreed_to(admin_client)
     inspect = admin_client.get(LEDGER.get_action_url("inspect", record.pk)).content.decode()
     text = visible_text(inspect)
     assert "Member alice" in text
+    # A notice acknowledged: its title and summary, not the page's data.
+    notice = publish(add_notice_page(title="How we use your data", summary="We keep little."))
+    version = NoticeVersion.objects.get(page_id=notice.pk)
+    acknowledged = consent.acknowledge_notice(alice, version, source=ConsentRecord.SOURCE_GATE)
+    listing = admin_client.get(LEDGER.index_url).content.decode()
+    assert "How we use your data: We keep little." in listing
+    assert_readable(listing, "ledger with a notice")
+    line = admin_client.get(LEDGER.get_action_url("inspect", acknowledged.pk)).content.decode()
+    assert "How we use your data, version 1" in visible_text(line)
+    assert_readable(line, "notice acknowledged")
     assert "The words shown Send me the newsletter." in text
     assert record.text_sha256 in text  # the proof stays
     assert_readable(inspect, "ledger line")

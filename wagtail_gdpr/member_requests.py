@@ -158,8 +158,12 @@ def outcome(dsr: DataSubjectRequest) -> str:
         lifted = parse_datetime((dsr.outcome or {}).get("lifted_at") or "")
         if lifted and not dsr.in_force:
             return _("We accepted it, and lifted it on %(date)s.") % {"date": in_words.day(lifted)}
+        if dsr.in_force and dsr.purpose == restriction_objection.ALL:
+            return _("Accepted on %(date)s: it covers everything we do with your data.") % {
+                "date": when
+            }
         if dsr.in_force:
-            return _("Accepted on %(date)s: we no longer use your data for %(purpose)s.") % {
+            return _("Accepted on %(date)s: it covers “%(purpose)s”.") % {
                 "date": when,
                 "purpose": _purpose(dsr),
             }

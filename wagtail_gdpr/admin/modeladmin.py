@@ -9,6 +9,8 @@ module alone.
 
 from __future__ import annotations
 
+import json
+from contextlib import suppress
 from datetime import UTC, datetime
 
 from django.contrib import admin
@@ -164,9 +166,21 @@ class ConsentRecordAdmin(ModelAdmin):
             "version": obj.notice_version.number,
         }
 
+    @staticmethod
+    def _shown(obj) -> str:
+        """The words the member was shown. A notice's text is kept as the page's data, for its
+        fingerprint: its title and summary are what an officer reads."""
+        text = getattr(obj, "shown_text", None) or obj.text
+        if text.startswith("{"):
+            with suppress(ValueError):
+                data = json.loads(text)
+                if isinstance(data, dict) and "summary" in data:
+                    return f"{data.get('title', '')}: {data['summary']}".strip(": ")
+        return text
+
     @admin.display(description=gettext_lazy("the words shown"))
     def words(self, obj):
-        return truncatewords(getattr(obj, "shown_text", None) or obj.text, 14) or "—"
+        return truncatewords(self._shown(obj), 14) or "—"
 
     def facts(self, obj):
         obj = self.get_queryset(None).get(pk=obj.pk)
@@ -176,7 +190,7 @@ class ConsentRecordAdmin(ModelAdmin):
             (_("Member"), self.member(obj)),
             (_("What was done"), obj.get_action_display()),
             (_("Agreed to"), self.purpose_and_version(obj)),
-            (_("The words shown"), obj.shown_text or _("(not kept)")),
+            (_("The words shown"), self._shown(obj) or _("(not kept)")),
             (_("Fingerprint of the words (SHA-256)"), obj.text_sha256),
             (_("Notice version acknowledged"), self._notice(obj) if obj.notice_version_id else "—"),
             (_("Where"), obj.get_source_display()),

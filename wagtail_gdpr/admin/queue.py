@@ -463,8 +463,9 @@ def bulk(request):
         messages.error(request, _("Select at least one request first."))
         return HttpResponseRedirect(index_url(), status=303)
     confirming = request.POST.get("confirm") == "1"
+    # No request given: the form's choices fit every kind of request, not the first one only.
     form = form_for(action, data=request.POST if confirming else None,
-                    initial=action.initial(selected[0], request.user))  # fmt: skip
+                    initial=action.initial(selected[0], request.user), dsr=None)  # fmt: skip
     if confirming and form.is_valid():
         done, refused = action.perform_many(selected, request.user, form.cleaned_data)
         if done:

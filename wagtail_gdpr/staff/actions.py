@@ -385,7 +385,7 @@ def make_copy(dsr: DataSubjectRequest, user, now: datetime | None = None):
     return dsr
 
 
-def close(dsr: DataSubjectRequest, user, reason: str = R.DEALT_WITH, note: str = "", now=None):
+def close(dsr: DataSubjectRequest, user, note: str = "", now=None, *, reason: str = R.DEALT_WITH):
     """Close the request: dealt with (completed), or withdrawn, a duplicate or not a request
     about personal data (cancelled). ``note`` is kept as an internal note."""
     now = now or timezone.now()

@@ -143,8 +143,11 @@ def _purposes(dsr) -> list:
 
 
 def _closing_reasons(dsr) -> list:
+    """The reasons ``dsr`` may be closed for; for many requests, a choice nobody makes by
+    default."""
     labels = dict(DataSubjectRequest.CLOSING_REASONS)
-    return [(reason, labels[reason]) for reason in rules.closing_reasons(dsr)]
+    choices = [(reason, labels[reason]) for reason in rules.closing_reasons(dsr)]
+    return choices if dsr is not None else [("", "—"), *choices]
 
 
 _REASON_READ = gettext_lazy("Reason (the member reads it)")
@@ -397,7 +400,7 @@ ACTIONS: dict[str, StaffAction] = {
                 "personal data: it is cancelled. The member sees which."
             ),
             gettext_lazy("Request closed."),
-            run=lambda dsr, user, reason, note: actions.close(dsr, user, reason, note or ""),
+            run=lambda dsr, user, reason, note: actions.close(dsr, user, note or "", reason=reason),
             inputs=(
                 Input("reason", CHOICE, gettext_lazy("Why"), choices=_closing_reasons),
                 _NOTE,
