@@ -437,7 +437,7 @@ def test_grace_period_then_cancel_keeps_everything(centre, django_capture_on_com
     assert dsr.status == DataSubjectRequest.SCHEDULED
     status_page = client.get(url_of(centre, f"erase/{dsr.pk}/")).content.decode()
     assert "Cancel: keep my data" in status_page
-    assert "Until then you can change your mind." in status_page
+    assert "Until then you can cancel." in status_page
 
     with django_capture_on_commit_callbacks(execute=True):
         cancelled = client.post(url_of(centre, f"erase/{dsr.pk}/"), {"action": "cancel"})

@@ -129,10 +129,12 @@ def test_every_link_in_the_members_emails_opens_for_them(alice_everywhere):
     assert links
     failures = {path: opens(client, path) for path in sorted(links)}
     assert {path: status for path, status in failures.items() if status != 200} == {}
-    # The links name routes, and a request's link fits its kind.
+    # The links name routes, and a request's link fits its kind: both kinds of copy have the
+    # copy's page, the others the request's page.
     portability = R.objects.get(kind=R.PORTABILITY)
-    assert f"/privacy/requests/{portability.pk}/" in links
+    assert f"/privacy/copy/{portability.pk}/" in links
     assert f"/privacy/copy/{R.objects.get(kind=R.ACCESS).pk}/" in links
+    assert f"/privacy/requests/{R.objects.get(kind=R.RESTRICTION).pk}/" in links
 
 
 def test_every_link_on_the_privacy_centres_pages_opens_for_the_member(alice_everywhere):
@@ -157,10 +159,10 @@ def test_every_link_on_the_privacy_centres_pages_opens_for_the_member(alice_ever
                     queue.append(target)
 
     assert broken == {}
+    centre_url = alice_everywhere["centre"].url
     expected = {
-        f"{start}{R.objects.get(kind=kind).pk}/"
-        for kind in (R.PORTABILITY, R.RESTRICTION)
-        for start in [alice_everywhere["centre"].url + "requests/"]
+        f"{centre_url}copy/{R.objects.get(kind=R.PORTABILITY).pk}/",
+        f"{centre_url}requests/{R.objects.get(kind=R.RESTRICTION).pk}/",
     }
     assert expected <= seen  # the requests list led to each request's page
     assert len(seen) >= 15, sorted(seen)

@@ -97,3 +97,50 @@ def test_scheduled_moments_and_restriction_state_move_into_columns(old_schema):
     assert back[waiting.pk].payload == {"purpose": "profiling"}
     assert back[overridden.pk].payload == {"purpose": "newsletter"}
     assert back[overridden.pk].outcome == {"purpose": "all", "active": True}
+
+
+@pytest.fixture
+def schema_0008(django_db_blocker):
+    """The schema as of 0008, before notes; the latest one again afterwards."""
+    latest = MigrationExecutor(connection).loader.graph.leaf_nodes("wagtail_gdpr")
+    apps = migrate([("wagtail_gdpr", "0008_request_state_columns")])
+    yield apps
+    migrate(latest)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_closing_notes_leave_the_outcome_for_notes_an_erasure_empties(schema_0008):
+    Request = schema_0008.get_model("wagtail_gdpr", "DataSubjectRequest")
+    User = schema_0008.get_model("auth", "User")
+    officer = User.objects.create(username="officer")
+    done = datetime(2026, 3, 1, 12, tzinfo=UTC)
+    closed = Request.objects.create(
+        kind="objection", status="done", completed_at=done,
+        outcome={"decision": "closed", "by": officer.pk, "note": "Called Bob back."},
+    )  # fmt: skip
+    gone = Request.objects.create(
+        kind="access", status="done", completed_at=done,
+        outcome={"decision": "delivered by other means", "by": 999999, "note": "By post"},
+    )  # fmt: skip
+    plain = Request.objects.create(kind="access", status="done", outcome={"decision": "x"})
+    public = Request.objects.create(kind="erasure", status="unverified",
+                                    payload={"source": "public_form"})  # fmt: skip
+
+    apps = migrate([("wagtail_gdpr", "0011_closing_notes_out_of_outcome")])
+    new = apps.get_model("wagtail_gdpr", "DataSubjectRequest")
+    Note = apps.get_model("wagtail_gdpr", "RequestNote")
+
+    assert new.objects.get(pk=closed.pk).outcome == {"decision": "closed", "by": officer.pk}
+    note = Note.objects.get(request_id=closed.pk)
+    assert (note.text, note.kind, note.author_id, note.created_at) == (
+        "Called Bob back.", "internal", officer.pk, done,
+    )  # fmt: skip
+    assert Note.objects.get(request_id=gone.pk).author_id is None  # the account is gone
+    assert not Note.objects.filter(request_id=plain.pk).exists()
+    assert new.objects.get(pk=public.pk).received_via == "public_form"
+    assert new.objects.get(pk=plain.pk).received_via == "online"
+
+    back = migrate([("wagtail_gdpr", "0008_request_state_columns")]).get_model(
+        "wagtail_gdpr", "DataSubjectRequest"
+    )
+    assert back.objects.get(pk=closed.pk).outcome["note"] == "Called Bob back."

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from datetime import timedelta
 
 import pytest
 from django.core import mail
@@ -326,10 +327,28 @@ def test_staff_accept_and_lift_a_restriction(
     assert "no longer in force" not in mail.outbox[-1].body
     assert ModelLogEntry.objects.filter(action=audit.PROCESSING_ACCEPTED).count() == 1
     page = logged_in(alice).get(url_of(centre, f"requests/{dsr.pk}/")).content.decode()
-    assert "Yes, since" in page
+    assert "In force since" in page
 
     with pytest.raises(ProcessingRequestRefused):
         restriction_objection.accept_restriction(dsr, staff)  # not waiting any more
+    # Art. 18(3): the member is told, with the date, before the restriction is lifted.
+    with pytest.raises(ProcessingRequestRefused, match="Tell the member first"):
+        restriction_objection.lift_restriction(dsr, staff)
+    soon = timezone.now() + timedelta(days=3)
+    with pytest.raises(ProcessingRequestRefused, match="at least 14 days"):
+        restriction_objection.announce_lift(dsr, staff, soon, "The check is done.")
+    with pytest.raises(ProcessingRequestRefused, match="Give a reason"):
+        restriction_objection.announce_lift(dsr, staff, soon + timedelta(days=20), "  ")
+    when = timezone.now() + timedelta(days=20)
+    with django_capture_on_commit_callbacks(execute=True):
+        restriction_objection.announce_lift(dsr, staff, when, "Your address is confirmed.")
+    notice = mail.outbox[-1]
+    assert notice.subject == "A restriction you asked for will end"
+    assert "will end on" in notice.body and "Your address is confirmed." in notice.body
+    assert processing_allowed(fresh(alice), NEWSLETTER) is False  # still in force until then
+    with pytest.raises(ProcessingRequestRefused, match="it can be lifted from then"):
+        restriction_objection.lift_restriction(dsr, staff)
+    R.objects.filter(pk=dsr.pk).update(lift_after=timezone.now() - timedelta(minutes=1))
     with django_capture_on_commit_callbacks(execute=True):
         restriction_objection.lift_restriction(dsr, staff)
 
@@ -363,7 +382,7 @@ def test_a_public_request_needs_a_member_and_a_purpose_before_it_is_accepted(cen
         restriction_objection.accept_restriction(dsr, staff, purpose=SECURITY)
     alice = make_member("alice")
     R.objects.filter(pk=dsr.pk).update(member=alice)  # staff identified her
-    with pytest.raises(ProcessingRequestRefused, match="Name the purpose"):
+    with pytest.raises(ProcessingRequestRefused, match="Choose the purpose"):
         restriction_objection.accept_restriction(dsr, staff)
     with pytest.raises(ProcessingRequestRefused, match="no such purpose"):
         restriction_objection.accept_restriction(dsr, staff, purpose="made-up")

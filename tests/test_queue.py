@@ -26,7 +26,7 @@ from tests.access_helpers import (
 )
 from tests.testapp.models import Profile
 from wagtail_gdpr import audit, rectification
-from wagtail_gdpr.models import DataSubjectRequest, LegalHold
+from wagtail_gdpr.models import DataSubjectRequest, LegalHold, RequestNote
 from wagtail_gdpr.requests import legal_clock, worker_queue
 from wagtail_gdpr.schedule import BEAT_SCHEDULE
 from wagtail_gdpr.staff import actions, reminders, rules, table
@@ -281,7 +281,7 @@ def test_refuse_an_erasure_with_a_reason_the_member_sees_and_is_emailed(
     assert "&lt;#1042&gt;" in mail.alternatives[0][0]
     assert "supervisory authority" in mail.body
     page = logged_in(alice).get(url_of(centre, "requests/")).content.decode()
-    assert "Refused: Your account has an unpaid invoice &lt;#1042&gt;" in page
+    assert "Our reason: Your account has an unpaid invoice &lt;#1042&gt;" in page
     # A refused erasure is never carried out, whatever a worker does later.
     from wagtail_gdpr import mail
     from wagtail_gdpr.requests import worker_queue
@@ -296,6 +296,7 @@ def test_a_running_request_cannot_be_refused(officer, alice):
     assert rules.available_actions(dsr) == [
         rules.ASSIGN,
         rules.EXTEND,
+        rules.ADD_NOTE,
     ]  # no worker is stopped
 
 
@@ -304,15 +305,20 @@ def test_mark_a_copy_delivered_and_close_a_request(officer, alice):
     objection = make_request(R.OBJECTION, member=alice)
 
     actions.mark_delivered(copy, officer, "Sent by registered post")
-    actions.close(objection, officer, "Marketing stopped")
+    actions.close(objection, officer, note="Marketing stopped")
 
     copy.refresh_from_db()
     objection.refresh_from_db()
     assert copy.status == objection.status == R.DONE
-    assert copy.outcome["note"] == "Sent by registered post"
+    assert objection.closed_because == R.DEALT_WITH
+    # Notes are notes (an erasure empties them), not part of the outcome.
+    assert "note" not in copy.outcome and "note" not in objection.outcome
+    assert [n.text for n in copy.notes.all()] == ["Sent by registered post"]
+    assert [n.text for n in objection.notes.all()] == ["Marketing stopped"]
+    assert copy.notes.get().kind == RequestNote.INTERNAL and copy.notes.get().author == officer
     assert_no_personal_data(the_entry(audit.DELIVERED, copy, officer), "registered post")
     assert_no_personal_data(the_entry(audit.CLOSED, objection, officer), "Marketing")
-    with pytest.raises(rules.ActionRefused, match="cannot be closed"):
+    with pytest.raises(rules.ActionRefused, match="Deliver, run, approve or refuse"):
         actions.close(make_request(R.ERASURE, member=alice), officer)
     with pytest.raises(rules.ActionRefused, match="marked delivered"):
         actions.mark_delivered(objection, officer)
@@ -459,7 +465,7 @@ def seed(alice):
         "copy": completed_copy(alice),
         "queued": make_request(R.ACCESS, member=alice, status=R.QUEUED),
         "unverified": make_request(R.PORTABILITY, status=R.UNVERIFIED,
-                                   payload={"name": "<script>alert('x')</script>"}),
+                                   requester_name="<script>alert('x')</script>"),
         "correction": rectification.propose(alice, "testapp.Profile", profile.pk, "birth_date",
                                             "1991-03-04", "My passport <b>says</b> so"),
         "erasure": make_request(R.ERASURE, member=bob),
@@ -469,6 +475,10 @@ def seed(alice):
                                    purpose="all", in_force=True),
         "objection": make_request(R.OBJECTION, member=bob,
                                   received_at=timezone.now() - timedelta(days=40)),
+        "waiting": make_request(R.OBJECTION, member=alice, status=R.WAITING_FOR_MEMBER),
+        "lift_due": make_request(R.RESTRICTION, member=alice, status=R.DONE, purpose="all",
+                                 in_force=True, lift_after=timezone.now() - timedelta(hours=1)),
+        "copy_to_make": make_request(R.ACCESS, member=bob, status=R.IN_REVIEW),
     }  # fmt: skip
 
 
@@ -495,7 +505,7 @@ def test_the_queue_list_filters_search_and_export_for_an_officer(officer, alice)
     body = listing.content.decode()
     for dsr in requests.values():
         assert f"{QUEUE}inspect/{dsr.pk}/" in body
-    assert "overdue" in body and "paused (identity check)" in body
+    assert "overdue" in body and "clock stopped" in body
     for query in ["kind=erasure", "status=unverified", "deadline=overdue", "deadline=week",
                   "deadline=paused", "deadline=open", "deadline=closed", "assigned=me",
                   "assigned=nobody", "q=bob", f"q=%23{requests['erasure'].pk}", "o=5"]:  # fmt: skip
@@ -530,7 +540,7 @@ def test_the_inspect_view_shows_the_whole_story_escaped_and_logs_the_viewing(off
     body = client.get(f"{QUEUE}inspect/{requests['unverified'].pk}/").content.decode()
     assert "<script>alert(" not in body
     assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in body
-    assert "Paused while the identity is checked" in body
+    assert "The clock is stopped" in body
     correction = client.get(f"{QUEUE}inspect/{requests['correction'].pk}/").content.decode()
     assert "My passport &lt;b&gt;says&lt;/b&gt; so" in correction
     erasure = client.get(f"{QUEUE}inspect/{requests['erasure'].pk}/").content.decode()
@@ -580,10 +590,20 @@ POSTS = {
         "when": (timezone.localtime() + timedelta(days=2)).strftime("%Y-%m-%d %H:%M")
     },
     rules.DELIVER: lambda officer: {"note": "By post"},
-    rules.CLOSE: lambda officer: {"note": "Done"},
-    rules.ACCEPT_PROCESSING: lambda officer: {},
+    rules.CLOSE: lambda officer: {"reason": R.WITHDRAWN, "note": "Done"},
+    rules.ACCEPT_PROCESSING: lambda officer: {"purpose": "security-of-your-account"},
     rules.LIFT_PROCESSING: lambda officer: {},
     rules.REFUSE: lambda officer: {"reason": "Manifestly unfounded"},
+    rules.LINK_MEMBER: lambda officer: {"member": "ALICE@example.com"},
+    rules.ASK_REQUESTER: lambda officer: {"question": "Which use of your data do you mean?"},
+    rules.RECORD_ANSWER: lambda officer: {"answer": "The newsletter, they said on the phone."},
+    rules.REMIND_REQUESTER: lambda officer: {},
+    rules.ANNOUNCE_LIFT: lambda officer: {
+        "when": (timezone.localdate() + timedelta(days=20)).isoformat(),
+        "reason": "The disputed orders are settled.",
+    },
+    rules.MAKE_COPY: lambda officer: {},
+    rules.ADD_NOTE: lambda officer: {"note": "Called the member back."},
 }
 
 LOGGED_AS = {
@@ -600,6 +620,13 @@ LOGGED_AS = {
     rules.ACCEPT_PROCESSING: audit.PROCESSING_ACCEPTED,
     rules.LIFT_PROCESSING: audit.PROCESSING_LIFTED,
     rules.REFUSE: audit.REFUSED,
+    rules.LINK_MEMBER: audit.MEMBER_LINKED,
+    rules.ASK_REQUESTER: audit.REQUESTER_ASKED,
+    rules.RECORD_ANSWER: audit.ANSWER_RECEIVED,
+    rules.REMIND_REQUESTER: audit.REQUESTER_REMINDED,
+    rules.ANNOUNCE_LIFT: audit.LIFT_ANNOUNCED,
+    rules.MAKE_COPY: audit.COPY_STARTED,
+    rules.ADD_NOTE: audit.NOTE_ADDED,
 }
 
 

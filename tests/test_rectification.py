@@ -90,9 +90,10 @@ def rectifications(**filters):
 
 
 def post_correction(client, centre_page, model, pk, field, value, reason=None):
-    data = {"model": model, "pk": pk, "field": field, "value": value}
+    """One field of one record's form (the others left as they were)."""
+    data = {"model": model, "pk": pk, f"value-{field}": value}
     if reason is not None:
-        data["reason"] = reason
+        data[f"reason-{field}"] = reason
     return client.post(url_of(centre_page, "correct/"), data)
 
 
@@ -164,7 +165,7 @@ def test_a_direct_edit_changes_the_value_logs_old_and_new_and_records_activity(c
     assert "222" not in logged.detail and "111" not in logged.detail
 
     page = client.get(response["Location"])
-    assert "“Phone” is corrected." in page.content.decode()
+    assert "Saved: “Phone”." in page.content.decode()
     mine = client.get(url_of(centre, "requests/")).content.decode()
     assert "Correction" in mine and "Completed" in mine
 
@@ -352,10 +353,19 @@ def test_the_page_lists_correctable_data_with_labelled_controls_and_open_proposa
         assert control.get("id") in page.labels, control
     assert 'value="Alice Old"' in body
     assert "Corrections waiting for review" in body
-    assert "You proposed “1991-03-04”; our staff are checking it." in body
-    assert body.count('name="field" value="shipping_address"') == 2
-    # The pending field shows the proposal instead of a second form.
-    assert 'name="field" value="birth_date"' in body
+    # A proposed date is written as the date held is: the same way on both sides.
+    assert "We hold: Jan. 2, 1990" in body
+    assert "You proposed “March 4, 1991”; our staff are checking it." in body
+    assert "“Birth date” from “Jan. 2, 1990” to “March 4, 1991”" in body
+    assert "1991-03-04" not in body
+    # One form per record, named after it, with one button.
+    assert body.count(f'name="model" value="{ORDER}"') == 2
+    assert body.count('name="value-shipping_address"') == 2
+    assert ">Order 1</h3>" in body and ">Order 2</h3>" in body
+    assert "Save changes to Order 1" in body and "Save changes to Order 2" in body
+    assert body.count(f'name="model" value="{PROFILE}"') == 1
+    # The pending field shows the proposal instead of a box for another.
+    assert 'name="value-birth_date"' not in body
     assert "birth_date-value" not in body
     assert "display_name-value" in body
 
@@ -403,7 +413,7 @@ def test_staff_approve_applies_the_value_emails_the_member_and_logs_the_actor(
     assert review(dsr) in listing.content.decode()
     page = staff.get(review(dsr))
     assert page.status_code == 200
-    assert "1990-01-02" in page.content.decode() and "1991-03-04" in page.content.decode()
+    assert "Jan. 2, 1990" in page.content.decode() and "March 4, 1991" in page.content.decode()
 
     with django_capture_on_commit_callbacks(execute=True):
         response = staff.post(decide(dsr, "approve"))
@@ -464,7 +474,7 @@ def test_staff_reject_needs_a_reason_which_the_member_sees_and_is_emailed(
     assert reason in mail.body
     assert reason in mail.alternatives[0][0]
     mine = logged_in(alice).get(url_of(centre, "requests/")).content.decode()
-    assert f"Refused: {reason}" in mine
+    assert f"Our reason: {reason}" in mine
     entry = ModelLogEntry.objects.get(action="wagtail_gdpr.correction_rejected")
     assert entry.user.username == "admin"
     assert reason not in str(entry.data)
@@ -576,3 +586,85 @@ def test_posts_without_a_csrf_token_are_refused(centre):
     assert dsr.status == DataSubjectRequest.IN_REVIEW
     profile.refresh_from_db()
     assert (profile.phone, profile.birth_date) == ("123", date(1990, 1, 2))
+
+
+# -- one form per record -----------------------------------------------------------------------
+
+
+def test_one_submit_corrects_several_values_of_a_record_and_proposes_the_reviewed_one(centre):
+    alice, profile = member_with_profile(phone="111", display_name="Alice Old")
+    client = logged_in(alice)
+
+    response = client.post(
+        url_of(centre, "correct/"),
+        {
+            "model": PROFILE,
+            "pk": profile.pk,
+            "value-nickname": "",
+            "value-display_name": "Alice New",
+            "value-phone": "222",
+            "value-birth_date": "1991-03-04",
+            "reason-birth_date": "My passport says so",
+        },
+    )
+
+    assert response.status_code == 303
+    profile.refresh_from_db()
+    assert (profile.display_name, profile.phone) == ("Alice New", "222")
+    assert profile.birth_date == date(1990, 1, 2)  # proposed, not changed
+    done = rectifications(status=DataSubjectRequest.DONE)
+    assert {d.payload["field"] for d in done} == {"display_name", "phone"}  # not the unchanged
+    proposal = rectifications(status=DataSubjectRequest.IN_REVIEW).get()
+    assert proposal.payload["field"] == "birth_date"
+    assert proposal.payload["reason"] == "My passport says so"
+    page = client.get(response["Location"]).content.decode()
+    assert "Saved: “Display name”, “Phone”." in page
+    assert "Sent for review: “Birth date”." in page
+
+
+def test_one_refused_value_leaves_the_whole_record_unchanged(centre):
+    alice, profile = member_with_profile(phone="111", nickname="Al")
+    response = logged_in(alice).post(
+        url_of(centre, "correct/"),
+        {"model": PROFILE, "pk": profile.pk, "value-phone": "222", "value-nickname": "N" * 41},
+    )
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "Ensure this value has at most 40 characters (it has 41)." in body
+    assert 'value="222"' in body  # what the member typed is kept
+    profile.refresh_from_db()
+    assert (profile.phone, profile.nickname) == ("111", "Al")
+    assert not rectifications().exists()
+    assert not MemberActivity.objects.filter(kind=MemberActivity.CHANGE).exists()
+
+
+def test_a_record_sent_unchanged_changes_nothing(centre):
+    alice, profile = member_with_profile(phone="111")
+    client = logged_in(alice)
+    response = client.post(
+        url_of(centre, "correct/"),
+        {
+            "model": PROFILE,
+            "pk": profile.pk,
+            "value-phone": "111",
+            "value-birth_date": "1990-01-02",
+        },
+    )
+    assert response.status_code == 303
+    assert not rectifications().exists()
+    assert "Nothing was changed" in client.get(response["Location"]).content.decode()
+
+
+def test_rows_are_named_after_the_record_when_the_model_names_them():
+    alice, _ = member_with_profile()
+    [order] = make_orders(alice, 1)
+    declaration = rectification.declaration_for(ORDER)
+    assert declaration.row_label(order, 1) == "Order 1"  # Django's "Order object (1)" is an id
+
+    class Named:
+        pk = 7
+
+        def __str__(self):
+            return "PO-11205"
+
+    assert declaration.row_label(Named(), 3) == "Order PO-11205"

@@ -25,6 +25,15 @@ CORRECTION_APPROVED = "wagtail_gdpr.correction_approved"
 CORRECTION_REJECTED = "wagtail_gdpr.correction_rejected"
 PROCESSING_ACCEPTED = "wagtail_gdpr.processing_request_accepted"
 PROCESSING_LIFTED = "wagtail_gdpr.processing_request_lifted"
+ADDED_BY_HAND = "wagtail_gdpr.request_added"
+MEMBER_LINKED = "wagtail_gdpr.member_linked"
+REQUESTER_ASKED = "wagtail_gdpr.requester_asked"
+ANSWER_RECEIVED = "wagtail_gdpr.answer_received"
+REQUESTER_REMINDED = "wagtail_gdpr.requester_reminded"
+NOTE_ADDED = "wagtail_gdpr.note_added"
+COPY_STARTED = "wagtail_gdpr.copy_started"
+LIFT_ANNOUNCED = "wagtail_gdpr.lift_announced"
+SETTLED_BY_ERASURE = "wagtail_gdpr.settled_by_erasure"
 
 #: (action, label, message) of each, for Wagtail's ``register_log_actions`` hook.
 LOG_ACTIONS = [
@@ -51,6 +60,23 @@ LOG_ACTIONS = [
         _("Restriction or objection accepted"),
     ),
     (PROCESSING_LIFTED, _("Lift restriction or objection"), _("Restriction or objection lifted")),
+    (ADDED_BY_HAND, _("Add request"), _("Request added by staff")),
+    (MEMBER_LINKED, _("Link to a member"), _("Linked to the member's account")),
+    (REQUESTER_ASKED, _("Ask the requester"), _("Question sent to the requester")),
+    (ANSWER_RECEIVED, _("Receive the requester's answer"), _("The requester answered")),
+    (REQUESTER_REMINDED, _("Remind the requester"), _("Reminder sent to the requester")),
+    (NOTE_ADDED, _("Add note"), _("Note added")),
+    (COPY_STARTED, _("Prepare the copy"), _("Copy being prepared")),
+    (
+        LIFT_ANNOUNCED,
+        _("Announce the lifting of a restriction"),
+        _("Member told the restriction will be lifted"),
+    ),
+    (
+        SETTLED_BY_ERASURE,
+        _("Settle by erasure"),
+        _("Settled by the erasure of the member's data"),
+    ),
 ]
 
 

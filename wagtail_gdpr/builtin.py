@@ -203,6 +203,9 @@ class DataSubjectRequestData(PersonalData):
         "completed_at": Field(label=_("Completed")),
         "extension_reason": Field(anonymiser="text", label=_("Reason for more time")),
         "refusal_reason": Field(anonymiser="text", label=_("Reason for refusal")),
+        "requester_name": Field(anonymiser="text", label=_("Your name")),
+        "contact_details": Field(anonymiser="text", label=_("Other contact details")),
+        "identity_check": Field(anonymiser="text", label=_("How we checked who you are")),
         # Proposed corrections: old and new values, and the member's reason.
         "payload": Field(anonymiser="empty", label=_("Details")),
     }
@@ -236,3 +239,31 @@ class AccessReportData(PersonalData):
     }
     on_erasure = ANONYMISE
     label = _("Copies of your data")
+
+
+class RequestNoteData(PersonalData):
+    """Notes on requests: staff's notes, questions to the requester and their answers."""
+
+    subject = "request__member"
+    purpose = _("Answering your privacy requests and proving that we did")
+    lawful_basis = LEGAL_OBLIGATION
+    categories = [_("Your privacy requests")]
+    source = _("Written by our staff, or by you in answer to our questions.")
+    fields = {
+        "kind": Field(label=_("Kind of note")),
+        "text": Field(anonymiser="text", label=_("Text")),
+        "created_at": Field(label=_("Written")),
+    }
+    # The line stays as proof that something was said; what was said goes.
+    on_erasure = ANONYMISE
+    retained_by_law = _(
+        "We must be able to show how we answered your requests (GDPR Art. 5(2)); the note is "
+        "kept without its text."
+    )
+    retention = Retention(
+        years=3,
+        from_field="created_at",
+        reason=_("The general limitation period for claims"),
+        then=DELETE,
+    )
+    label = _("Notes on your privacy requests")

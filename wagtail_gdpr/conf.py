@@ -81,6 +81,17 @@ SETTINGS: dict[str, Setting] = {
     "WAGTAIL_GDPR_REPORT_HTML_ROWS": Setting(
         1000, "Rows per section shown in a copy's index.html."
     ),
+    "WAGTAIL_GDPR_CLARIFICATION_STOPS_CLOCK": Setting(
+        False,
+        "The legal clock stands still while staff wait for the requester's answer to a "
+        "question. The EU GDPR stops it only for proof of identity (Art. 12(6)); set it where "
+        "the site's law also stops it for a clarification.",
+    ),
+    "WAGTAIL_GDPR_RESTRICTION_NOTICE_DAYS": Setting(
+        14,
+        "At least how many days before a restriction is lifted the member is told (GDPR "
+        "Art. 18(3)).",
+    ),
     "WAGTAIL_GDPR_JOBS": Setting(
         "auto",
         "Where background work runs: 'auto' (Celery when the site's Celery app has a broker, "

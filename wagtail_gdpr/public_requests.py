@@ -41,6 +41,8 @@ KINDS = (
     DataSubjectRequest.RESTRICTION,
     DataSubjectRequest.OBJECTION,
 )
+#: The kinds that name a purpose.
+PURPOSE_KINDS = (DataSubjectRequest.RESTRICTION, DataSubjectRequest.OBJECTION)
 #: Nobody is attached to a public request, so no worker can run it: staff look at each one.
 STATUS_AFTER_CONFIRMATION = dict.fromkeys(KINDS, DataSubjectRequest.IN_REVIEW)
 MAX_MESSAGE_LENGTH = 2000
@@ -141,7 +143,14 @@ def check(token: str) -> DataSubjectRequest:
 
 
 def submit(
-    kind: str, address: str, message: str = "", *, request=None, centre=None, confirm_url_for=None
+    kind: str,
+    address: str,
+    message: str = "",
+    *,
+    request=None,
+    centre=None,
+    confirm_url_for=None,
+    purpose: str = "",
 ):
     """Record a request and email the confirmation link; ``None`` when the address is throttled.
 
@@ -149,8 +158,9 @@ def submit(
     the site's privacy settings). Raises :class:`Throttled` when this IP address sent too many.
     A throttled *address* is not told apart from any other: the caller shows the same answer,
     and nothing is sent, so the form cannot be used to flood someone's mailbox nor to learn
-    about other people's requests. (``confirm_url_for(token)``, the old way to build the link,
-    still works for one release.)
+    about other people's requests. ``purpose`` is the purpose slug a restriction or objection
+    names (the caller's form checked it). (``confirm_url_for(token)``, the old way to build the
+    link, still works for one release.)
     """
     if confirm_url_for is not None:
         warnings.warn(
@@ -186,6 +196,8 @@ def submit(
             contact_email=address,
             language=get_language() or settings.LANGUAGE_CODE,
             received_at=now,
+            received_via=DataSubjectRequest.PUBLIC_FORM,
+            purpose=purpose[:255] if kind in PURPOSE_KINDS else "",
             payload={
                 "source": SOURCE,
                 "message": message,

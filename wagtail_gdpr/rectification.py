@@ -16,10 +16,10 @@ from typing import Any, NamedTuple
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from wagtail_gdpr import activity, audit, recipients
@@ -44,6 +44,15 @@ class CorrectionRefused(Refused):
     """The correction cannot be made; ``message`` says why, for the member (or staff) to read."""
 
 
+class RecordRefused(CorrectionRefused):
+    """Some values of one record were refused, and nothing was changed; ``errors`` says why,
+    by field name."""
+
+    def __init__(self, errors: dict[str, str]):
+        super().__init__(" ".join(errors.values()))
+        self.errors = errors
+
+
 class CorrectableItem(NamedTuple):
     """One correctable value of one of the member's rows."""
 
@@ -53,6 +62,8 @@ class CorrectableItem(NamedTuple):
     label: str
     value: Any
     mode: str
+    #: The row's name among the member's rows of its kind ("Order PO-11205").
+    row: str = ""
 
     @property
     def model_label(self) -> str:
@@ -123,15 +134,58 @@ def correctable_items(user, emails: Iterable[str] | None = None) -> list[Correct
         fields = correctable_fields(declaration)
         if not fields:
             continue
-        names = [name for name, _mode in fields]
-        for row in declaration.rows_for(user, emails).values("pk", *names):
+        for number, row in enumerate(declaration.rows_for(user, emails), start=1):
+            label = declaration.row_label(row, number)
             items.extend(
                 CorrectableItem(
-                    declaration, row["pk"], name, declaration.field_label(name), row[name], mode
+                    declaration,
+                    row.pk,
+                    name,
+                    declaration.field_label(name),
+                    getattr(row, declaration.model._meta.get_field(name).attname),
+                    mode,
+                    label,
                 )
                 for name, mode in fields
             )
     return items
+
+
+def as_value(model_label: str, field_name: str, stored):
+    """A value kept in a request's JSON (``"1986-04-18"``) back as its field's own Python value
+    (a date), so that it is shown the same way as the value the field holds now."""
+    declaration = declaration_for(model_label or "")
+    try:
+        field = declaration.model._meta.get_field(field_name) if declaration else None
+    except FieldDoesNotExist:
+        field = None
+    if field is None or stored is None:
+        return stored
+    try:
+        return field.to_python(stored)
+    except (ValidationError, TypeError, ValueError):
+        return stored
+
+
+def shown(value) -> str:
+    """A value as pages show it: dates and numbers as the reader's language writes them."""
+    if value is None or value == "":
+        return "—"
+    return str(formats.localize(timezone.template_localtime(value)))
+
+
+def proposal(dsr: DataSubjectRequest) -> dict | None:
+    """A correction request's field and values, as Python values: ``label``, ``old``, ``new``."""
+    payload = dsr.payload or {}
+    if not payload.get("field"):
+        return None
+    model, field = payload.get("model", ""), payload["field"]
+    new = payload["proposed"] if "proposed" in payload else payload.get("new")
+    return {
+        "label": payload.get("label", ""),
+        "old": as_value(model, field, payload.get("old")),
+        "new": as_value(model, field, new),
+    }
 
 
 def waiting_for_review():
@@ -314,6 +368,59 @@ def propose(
             user, MemberActivity.REQUEST, detail=f"rectification #{dsr.pk}", request=request
         )
     return dsr
+
+
+def _changed(declaration: PersonalData, user, pk, field_name: str, raw_value) -> bool:
+    """Does ``raw_value`` differ from what the member's row holds? Unreadable values count as
+    changed, so that the correction itself says what is wrong with them."""
+    instance = _own_row(declaration, user, pk, lock=False)
+    field = declaration.model._meta.get_field(field_name)
+    form_field = field.formfield()
+    try:
+        value = form_field.clean(raw_value) if form_field is not None else raw_value
+    except ValidationError:
+        return True
+    return jsonable(value) != _current(instance, field)
+
+
+def correct_record(
+    user, model_label: str, pk, values: dict, reasons: dict | None = None, *, request=None
+) -> list[DataSubjectRequest]:
+    """Every value of one of the member's records that the member changed, in one go.
+
+    Self-editable values are changed at once and reviewed ones proposed, each kept as its own
+    request; values that equal what is held are left alone. If any value is refused, nothing
+    is changed and :class:`RecordRefused` says why, by field.
+    """
+    declaration = declaration_for(model_label)
+    if declaration is None:
+        raise CorrectionRefused(_("This information cannot be corrected here."))
+    reasons = reasons or {}
+    done, errors = [], {}
+    with transaction.atomic():
+        for field_name, raw_value in values.items():
+            mode = correction_mode(declaration, field_name)
+            try:
+                if mode is None:
+                    raise CorrectionRefused(_("This information cannot be corrected here."))
+                if not _changed(declaration, user, pk, field_name, raw_value):
+                    continue
+                with transaction.atomic():
+                    if mode == REVIEWED:
+                        done.append(
+                            propose(user, model_label, pk, field_name, raw_value,
+                                    reasons.get(field_name, ""), request=request)
+                        )  # fmt: skip
+                    else:
+                        done.append(
+                            apply_direct(user, model_label, pk, field_name, raw_value,
+                                         request=request)
+                        )  # fmt: skip
+            except CorrectionRefused as exc:
+                errors[field_name] = exc.message
+        if errors:
+            raise RecordRefused(errors)  # rolls back what was done
+    return done
 
 
 # -- the staff side ----------------------------------------------------------------------------

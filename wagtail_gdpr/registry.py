@@ -202,6 +202,16 @@ class PersonalData:
         spec = self.fields[name]
         return capfirst(str(spec.label or self.model._meta.get_field(name).verbose_name))
 
+    def row_label(self, instance: models.Model, number: int) -> str:
+        """How a member's page names one row among several ("Order PO-11205"): the model's name
+        and the row's own text, or its place in the list when the model has no text of its own
+        (Django's "Order object (3)" would show an id). Override it to name rows otherwise."""
+        name = capfirst(str(self.model._meta.verbose_name))
+        text = str(instance)
+        if not text or text == f"{type(instance).__name__} object ({instance.pk})":
+            return f"{name} {number}"
+        return f"{name} {text}"
+
     def anonymiser_for(self, name: str) -> Anonymiser | None:
         spec = self.fields[name]
         return get_anonymiser(spec.anonymiser) if spec.anonymiser else None
@@ -517,6 +527,7 @@ BUILTIN_DECLARATIONS = {
     "wagtail_gdpr.VerifiedEmail": "wagtail_gdpr.builtin.VerifiedEmailData",
     "wagtail_gdpr.DataSubjectRequest": "wagtail_gdpr.builtin.DataSubjectRequestData",
     "wagtail_gdpr.AccessReport": "wagtail_gdpr.builtin.AccessReportData",
+    "wagtail_gdpr.RequestNote": "wagtail_gdpr.builtin.RequestNoteData",
 }
 
 

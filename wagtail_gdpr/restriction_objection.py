@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from contextlib import suppress
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -31,6 +31,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from wagtail_gdpr import activity, audit
+from wagtail_gdpr.conf import app_settings
 from wagtail_gdpr.errors import Refused
 from wagtail_gdpr.registry import (
     CONSENT,
@@ -39,8 +40,8 @@ from wagtail_gdpr.registry import (
     PUBLIC_TASK,
     registry,
 )
-from wagtail_gdpr.requests import intake, member_emails, worker_queue
-from wagtail_gdpr.tables import ConsentPurpose, DataSubjectRequest, MemberActivity
+from wagtail_gdpr.requests import in_words, intake, member_emails, notes, worker_queue
+from wagtail_gdpr.tables import ConsentPurpose, DataSubjectRequest, MemberActivity, RequestNote
 
 #: A restriction or objection that covers every purpose.
 ALL = "all"
@@ -125,11 +126,49 @@ def purposes() -> dict[str, Purpose]:
 
 
 def purpose_choices(kind: str | None = None) -> list[tuple[str, str]]:
-    """``(slug, name)`` for a form; objections list only purposes an objection applies to."""
+    """``(slug, name)`` for staff's form; objections list only purposes an objection applies to."""
     listed = sorted(purposes().values(), key=lambda p: str(p.name).lower())
     if kind == DataSubjectRequest.OBJECTION:
         listed = [p for p in listed if p.objectable]
     return [(ALL, _("Everything you do with my data")), *((p.slug, p.name) for p in listed)]
+
+
+def activities() -> list[Purpose]:
+    """What the site does with members' data, each once, by its plain name: the purposes of
+    the declarations that do not rest on consent (consent is withdrawn, not objected to)."""
+    seen: set[str] = set()
+    found = []
+    for purpose in sorted(purposes().values(), key=lambda p: str(p.name).lower()):
+        name = " ".join(str(purpose.name).split()).casefold()
+        if purpose.rests_on_consent or purpose.slug in _consent_purpose_slugs() or name in seen:
+            continue
+        seen.add(name)
+        found.append(purpose)
+    return found
+
+
+def _consent_purpose_slugs() -> set[str]:
+    return set(ConsentPurpose.objects.values_list("slug", flat=True))
+
+
+def member_choices(kind: str | None = None) -> list:
+    """The choices of the member's form: everything, then each activity once, grouped by what
+    the member may ask for it (an objection only where it rests on legitimate interests or a
+    public task, Art. 21(1)); for an objection, only those."""
+    found = activities()
+    objectable = [(p.slug, p.name) for p in found if p.objectable]
+    restrictable = [(p.slug, p.name) for p in found if not p.objectable]
+    everything = (ALL, _("Everything you do with my data"))
+    if kind == DataSubjectRequest.OBJECTION:
+        return [everything, *objectable]
+    if kind == DataSubjectRequest.RESTRICTION:
+        return [everything, *objectable, *restrictable]
+    choices = [everything]
+    if objectable:
+        choices.append((_("You may object to it or ask us to restrict it"), objectable))
+    if restrictable:
+        choices.append((_("You may ask us to restrict it"), restrictable))
+    return choices
 
 
 def purpose_name(slug: str) -> str:
@@ -211,6 +250,29 @@ def decision(dsr: DataSubjectRequest) -> dict:
 # -- the member asks ---------------------------------------------------------------------------
 
 
+def check_purpose(kind: str, purpose_slug: str) -> None:
+    """May a member ask ``kind`` for this purpose? If not, :class:`ProcessingRequestRefused`."""
+    if purpose_slug == ALL:
+        return
+    purpose = purposes().get(purpose_slug)
+    if purpose is None:
+        raise ProcessingRequestRefused(_("We do not know this purpose. Please choose again."))
+    if kind == DataSubjectRequest.OBJECTION and not purpose.objectable:
+        if purpose.rests_on_consent:
+            raise ProcessingRequestRefused(
+                _(
+                    "This rests on your consent: withdraw it under “My consents” and we "
+                    "stop at once."
+                )
+            )
+        raise ProcessingRequestRefused(
+            _(
+                "We do not do this on the grounds of our legitimate interests or a public "
+                "task, so an objection does not apply. You can ask us to restrict it instead."
+            )
+        )
+
+
 def request_change(
     user, kind: str, purpose_slug: str, reason: str = "", *, request=None
 ) -> DataSubjectRequest:
@@ -225,25 +287,7 @@ def request_change(
         raise ProcessingRequestRefused(
             _("Please keep the reason under %(count)d characters.") % {"count": MAX_REASON_LENGTH}
         )
-    known = purposes()
-    if purpose_slug != ALL:
-        purpose = known.get(purpose_slug)
-        if purpose is None:
-            raise ProcessingRequestRefused(_("We do not know this purpose. Please choose again."))
-        if kind == DataSubjectRequest.OBJECTION and not purpose.objectable:
-            if purpose.rests_on_consent:
-                raise ProcessingRequestRefused(
-                    _(
-                        "This rests on your consent: withdraw it under “My consents” and we "
-                        "stop at once."
-                    )
-                )
-            raise ProcessingRequestRefused(
-                _(
-                    "We do not do this on the grounds of our legitimate interests or a public "
-                    "task, so an objection does not apply. You can ask us to restrict it instead."
-                )
-            )
+    check_purpose(kind, purpose_slug)
     now = timezone.now()
     with transaction.atomic():
         intake.lock_member(user)
@@ -293,9 +337,20 @@ def _accept(dsr, staff_user, kind: str, purpose: str | None) -> DataSubjectReque
             )
         purpose = purpose or dsr.purpose
         if not purpose:
-            raise ProcessingRequestRefused(_("Name the purpose this request covers."))
-        if purpose != ALL and purpose not in purposes():
+            raise ProcessingRequestRefused(
+                _("Choose the purpose this request covers, or ask the requester which they mean.")
+            )
+        known = purposes()
+        if purpose != ALL and purpose not in known:
             raise ProcessingRequestRefused(_("There is no such purpose."))
+        objection = kind == DataSubjectRequest.OBJECTION
+        if objection and purpose != ALL and not known[purpose].objectable:
+            raise ProcessingRequestRefused(
+                _(
+                    "An objection applies only to what rests on legitimate interests or a public "
+                    "task: choose such a purpose, or refuse the objection."
+                )
+            )
         if purpose != dsr.purpose and dsr.purpose:
             dsr.payload = {**(dsr.payload or {}), "asked_purpose": dsr.purpose}
         dsr.status = DataSubjectRequest.DONE
@@ -317,14 +372,72 @@ def _accept(dsr, staff_user, kind: str, purpose: str | None) -> DataSubjectReque
     return dsr
 
 
+def _in_force(dsr, kind: str) -> DataSubjectRequest:
+    dsr = _lock(dsr)
+    if dsr.kind != kind:
+        raise ProcessingRequestRefused(_("This is not that kind of request."))
+    if dsr.status != DataSubjectRequest.DONE or not dsr.in_force:
+        raise ProcessingRequestRefused(_("This is not in force."))
+    return dsr
+
+
+def notice_days() -> int:
+    """At least how many days ahead a member is told that a restriction will be lifted."""
+    return int(app_settings.RESTRICTION_NOTICE_DAYS)
+
+
+def earliest_lift(now: datetime | None = None) -> datetime:
+    return (now or timezone.now()) + timedelta(days=notice_days())
+
+
+def announce_lift(dsr, staff_user, when: datetime, reason: str, *, now=None) -> DataSubjectRequest:
+    """Tell the member, with the date and why, that a restriction will be lifted (Art. 18(3)).
+
+    ``when`` is at least ``WAGTAIL_GDPR_RESTRICTION_NOTICE_DAYS`` days away; from then on staff
+    may lift it.
+    """
+    now = now or timezone.now()
+    if timezone.is_naive(when):
+        when = timezone.make_aware(when)
+    if when < earliest_lift(now) - timedelta(minutes=1):
+        raise ProcessingRequestRefused(
+            _("Give the member at least %(days)d days' notice: choose %(date)s or later.")
+            % {"days": notice_days(), "date": in_words.day(earliest_lift(now))}
+        )
+    with transaction.atomic():
+        dsr = _in_force(dsr, DataSubjectRequest.RESTRICTION)
+        if dsr.lift_after is not None:
+            raise ProcessingRequestRefused(
+                _("The member has already been told it is lifted on %(date)s.")
+                % {"date": in_words.day(dsr.lift_after)}
+            )
+        try:
+            notes.add(dsr, reason, author=staff_user, kind=RequestNote.TO_REQUESTER, now=now)
+        except notes.NoteRefused:
+            raise ProcessingRequestRefused(
+                _("Give a reason: the member is told why the restriction ends.")
+            ) from None
+        dsr.lift_after = when
+        dsr.save(update_fields=["lift_after"])
+        audit.record(dsr, audit.LIFT_ANNOUNCED, staff_user, lift_after=_iso(when))
+        member_emails.send_after_commit(dsr.pk, "restriction_lift_notice")
+    return dsr
+
+
 def _lift(dsr, staff_user, kind: str) -> DataSubjectRequest:
     now = timezone.now()
     with transaction.atomic():
-        dsr = _lock(dsr)
-        if dsr.kind != kind:
-            raise ProcessingRequestRefused(_("This is not that kind of request."))
-        if dsr.status != DataSubjectRequest.DONE or not dsr.in_force:
-            raise ProcessingRequestRefused(_("This is not in force."))
+        dsr = _in_force(dsr, kind)
+        if kind == DataSubjectRequest.RESTRICTION:
+            if dsr.lift_after is None:
+                raise ProcessingRequestRefused(
+                    _("Tell the member first, with the date it ends (GDPR Art. 18(3)).")
+                )
+            if now < dsr.lift_after:
+                raise ProcessingRequestRefused(
+                    _("The member was told it ends on %(date)s: it can be lifted from then.")
+                    % {"date": in_words.moment(dsr.lift_after)}
+                )
         dsr.in_force = False
         dsr.outcome = {
             **(dsr.outcome or {}),
@@ -344,7 +457,7 @@ def accept_restriction(dsr, staff_user, *, purpose: str | None = None) -> DataSu
 
 
 def lift_restriction(dsr, staff_user) -> DataSubjectRequest:
-    """End a restriction (Art. 18(3)); the member is told."""
+    """End a restriction on the date the member was told of (Art. 18(3)); the member is told."""
     return _lift(dsr, staff_user, DataSubjectRequest.RESTRICTION)
 
 

@@ -18,6 +18,7 @@ from wagtail_gdpr.tables import DataSubjectRequest, GdprSettings
 #: The privacy centre's route that shows one request, by kind; others use ``request_detail``.
 REQUEST_ROUTES = {
     DataSubjectRequest.ACCESS: "copy_status",
+    DataSubjectRequest.PORTABILITY: "copy_status",
     DataSubjectRequest.ERASURE: "erasure_status",
 }
 

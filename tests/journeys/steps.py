@@ -7,6 +7,8 @@ from playwright.sync_api import expect
 
 MEMBERS = {"alice": "portal-demo-alice", "bob": "portal-demo-bob"}
 ADMIN = ("admin", "portal-demo-admin")
+#: The privacy officer: the queue and the privacy records, not a superuser.
+OFFICER = ("dana", "portal-demo-dana")
 
 
 def log_in(page, portal, username: str, password: str | None = None):
@@ -17,11 +19,11 @@ def log_in(page, portal, username: str, password: str | None = None):
     page.get_by_role("button", name="Log in").click()
 
 
-def log_in_to_admin(page, portal):
-    """Log in to the Wagtail admin as the privacy officer (the seeded superuser)."""
+def log_in_to_admin(page, portal, login=ADMIN):
+    """Log in to the Wagtail admin: as the seeded superuser, or ``login=OFFICER``."""
     page.goto(portal("/admin/login/"))
-    page.get_by_label("Username").fill(ADMIN[0])
-    page.get_by_label("Password").fill(ADMIN[1])
+    page.get_by_label("Username").fill(login[0])
+    page.get_by_label("Password").fill(login[1])
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("heading", level=1)).to_be_visible()
 

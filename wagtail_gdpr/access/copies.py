@@ -61,7 +61,9 @@ def for_member(user, request_id) -> DataSubjectRequest | None:
     """The member's own request for a copy ``request_id``; ``None`` for anybody else's."""
     return (
         DataSubjectRequest.objects.filter(
-            pk=request_id, member=user, kind=DataSubjectRequest.ACCESS
+            pk=request_id,
+            member=user,
+            kind__in=(DataSubjectRequest.ACCESS, DataSubjectRequest.PORTABILITY),
         )
         .select_related("report")
         .first()

@@ -14,11 +14,19 @@ from wagtail_gdpr.admin.access import managers_only
 from wagtail_gdpr.admin.queue import request_url
 
 
+def _what(dsr) -> str:
+    """ "Birth date (Your profile)": the field and the data it belongs to, by their names."""
+    payload = dsr.payload or {}
+    declaration = rectification.declaration_for(payload.get("model", ""))
+    label = payload.get("label", "")
+    return f"{label} ({declaration.display_name})" if declaration else label
+
+
 @managers_only
 @require_GET
 def index(request):
     requests = list(rectification.waiting_for_review())
-    rows = [(dsr, request_url(dsr, request.user)) for dsr in requests]
+    rows = [(dsr, request_url(dsr, request.user), _what(dsr)) for dsr in requests]
     return TemplateResponse(
         request,
         "wagtail_gdpr/admin/corrections_index.html",

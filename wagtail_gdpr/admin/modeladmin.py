@@ -9,37 +9,57 @@ module alone.
 
 from __future__ import annotations
 
+import json
+from contextlib import suppress
 from datetime import UTC, datetime
 
 from django.contrib import admin
 from django.contrib.admin import SimpleListFilter
 from django.contrib.admin.utils import quote
-from django.db.models import Case, DateTimeField, F, IntegerField, Q, Value, When
+from django.contrib.auth import get_user_model
+from django.db.models import (
+    Case,
+    CharField,
+    DateTimeField,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.http import Http404
+from django.template.defaultfilters import truncatewords
 from django.urls import re_path, reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.admin.admin_url_finder import register_admin_url_finder
 from wagtail.admin.menu import MenuItem
+from wagtail.models import Page
 from wagtail_modeladmin.helpers import ButtonHelper, PermissionHelper
 from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup, modeladmin_register
 from wagtail_modeladmin.views import IndexView, InspectView
 
 from wagtail_gdpr.admin import queue
 from wagtail_gdpr.admin.access import managers_only
-from wagtail_gdpr.requests import legal_clock
-from wagtail_gdpr.staff import people, rules, table, viewing
+from wagtail_gdpr.registry import registry
+from wagtail_gdpr.requests import in_words, legal_clock
+from wagtail_gdpr.staff import next_step, people, rules, table, viewing
 from wagtail_gdpr.tables import (
     ConsentRecord,
+    ConsentText,
     DataSubjectRequest,
     LegalHold,
     NoticeVersion,
     RetentionRun,
 )
+
+#: The add-on's own admin styles, on every page built here.
+EXTRA_CSS = [queue.ADMIN_CSS]
 
 # -- records that are only ever read ------------------------------------------------------------
 
@@ -57,13 +77,42 @@ class ReadOnlyPermissionHelper(PermissionHelper):
         return False
 
 
+def _username(pk_field: str):
+    """A subquery of the account's name: the account may be gone, and the row must stay."""
+    user_model = get_user_model()
+    return Subquery(
+        user_model._default_manager.filter(pk=OuterRef(pk_field)).values(user_model.USERNAME_FIELD)[
+            :1
+        ],
+        output_field=CharField(),
+    )
+
+
+def _page_title(pk_field: str):
+    """A subquery of the page's title: the page may be gone, and the row must stay."""
+    return Subquery(Page.objects.filter(pk=OuterRef(pk_field)).values("title")[:1])
+
+
+class ReadableInspectView(InspectView):
+    """An inspect view whose facts are ``(label, value)`` pairs from ``model_admin.facts(obj)``:
+    names and words, never ids."""
+
+    def get_fields_dict(self):
+        return [
+            {"label": label, "value": value, "type": ""}
+            for label, value in self.model_admin.facts(self.instance)
+        ]
+
+
 class ConsentRecordAdmin(ModelAdmin):
     model = ConsentRecord
     menu_label = gettext_lazy("Consent ledger")
     menu_icon = "list-ul"
     permission_helper_class = ReadOnlyPermissionHelper
     inspect_view_enabled = True
-    list_display = ["created_at", "user_id", "action", "purpose", "purpose_version", "source"]
+    inspect_view_class = ReadableInspectView
+    index_view_extra_css = inspect_view_extra_css = EXTRA_CSS
+    list_display = ["created_at", "member", "action", "purpose_and_version", "words", "source"]
     list_filter = ["action", "source", "purpose", "created_at"]
     search_fields = ["user__username", "user__email", "text_sha256"]
     list_export = [
@@ -80,7 +129,75 @@ class ConsentRecordAdmin(ModelAdmin):
         "user_agent",
     ]
     export_filename = "consent-ledger"
-    inspect_view_fields = [*list_export]
+
+    def get_queryset(self, request):
+        texts = ConsentText.objects.filter(sha256=OuterRef("text_sha256")).values("text")[:1]
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("purpose", "notice_version")
+            .annotate(
+                member_name=_username("user_id"),
+                shown_text=Subquery(texts),
+                notice_title=_page_title("notice_version__page_id"),
+                page_title=_page_title("source_page_id"),
+            )
+        )
+
+    @admin.display(description=gettext_lazy("member"), ordering="member_name")
+    def member(self, obj):
+        return getattr(obj, "member_name", None) or _("a former member (account erased)")
+
+    @admin.display(description=gettext_lazy("agreed to"))
+    def purpose_and_version(self, obj):
+        if obj.purpose_id:
+            return _("%(purpose)s, version %(version)s") % {
+                "purpose": obj.purpose.name,
+                "version": obj.purpose_version,
+            }
+        return self._notice(obj)
+
+    def _notice(self, obj):
+        if obj.notice_version_id is None:
+            return _("the privacy notice")
+        title = getattr(obj, "notice_title", None) or _("the privacy notice")
+        return _("%(page)s, version %(version)s") % {
+            "page": title,
+            "version": obj.notice_version.number,
+        }
+
+    @staticmethod
+    def _shown(obj) -> str:
+        """The words the member was shown. A notice's text is kept as the page's data, for its
+        fingerprint: its title and summary are what an officer reads."""
+        text = getattr(obj, "shown_text", None) or obj.text
+        if text.startswith("{"):
+            with suppress(ValueError):
+                data = json.loads(text)
+                if isinstance(data, dict) and "summary" in data:
+                    return f"{data.get('title', '')}: {data['summary']}".strip(": ")
+        return text
+
+    @admin.display(description=gettext_lazy("the words shown"))
+    def words(self, obj):
+        return truncatewords(self._shown(obj), 14) or "—"
+
+    def facts(self, obj):
+        obj = self.get_queryset(None).get(pk=obj.pk)
+        page = getattr(obj, "page_title", None)
+        return [
+            (_("When"), in_words.moment(obj.created_at)),
+            (_("Member"), self.member(obj)),
+            (_("What was done"), obj.get_action_display()),
+            (_("Agreed to"), self.purpose_and_version(obj)),
+            (_("The words shown"), self._shown(obj) or _("(not kept)")),
+            (_("Fingerprint of the words (SHA-256)"), obj.text_sha256),
+            (_("Notice version acknowledged"), self._notice(obj) if obj.notice_version_id else "—"),
+            (_("Where"), obj.get_source_display()),
+            (_("On the page"), page or "—"),
+            (_("IP address (shortened)"), obj.ip_address or "—"),
+            (_("Browser"), obj.user_agent or "—"),
+        ]
 
 
 class NoticeVersionAdmin(ModelAdmin):
@@ -89,18 +206,69 @@ class NoticeVersionAdmin(ModelAdmin):
     menu_icon = "doc-full"
     permission_helper_class = ReadOnlyPermissionHelper
     inspect_view_enabled = True
-    list_display = ["page_id", "number", "material", "published_at", "published_by", "text_sha256"]
+    inspect_view_class = ReadableInspectView
+    index_view_extra_css = inspect_view_extra_css = EXTRA_CSS
+    list_display = ["notice", "number", "material_words", "what_changed", "published_at",
+                    "publisher"]  # fmt: skip
     list_filter = ["material", "published_at"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                page_title=_page_title("page_id"), publisher_name=_username("published_by_id")
+            )
+        )
+
+    @admin.display(description=gettext_lazy("notice"), ordering="page_title")
+    def notice(self, obj):
+        return getattr(obj, "page_title", None) or _("a deleted page")
+
+    @admin.display(description=gettext_lazy("material change"), ordering="material")
+    def material_words(self, obj):
+        return _("Yes: members acknowledge it again") if obj.material else _("No")
+
+    @admin.display(description=gettext_lazy("what changed"))
+    def what_changed(self, obj):
+        return truncatewords(obj.change_summary, 20) or "—"
+
+    @admin.display(description=gettext_lazy("published by"))
+    def publisher(self, obj):
+        return getattr(obj, "publisher_name", None) or "—"
+
+    def facts(self, obj):
+        obj = self.get_queryset(None).get(pk=obj.pk)
+        return [
+            (_("Notice"), self.notice(obj)),
+            (_("Version"), obj.number),
+            (_("Material change"), self.material_words(obj)),
+            (_("What changed"), obj.change_summary or "—"),
+            (_("Published"), in_words.moment(obj.published_at)),
+            (_("Published by"), self.publisher(obj)),
+            (_("Fingerprint of the notice (SHA-256)"), obj.text_sha256),
+        ]
 
 
 class LegalHoldAdmin(ModelAdmin):
     model = LegalHold
     menu_label = gettext_lazy("Legal holds")
     menu_icon = "warning"
-    list_display = ["__str__", "member", "content_type", "object_id", "starts_at", "ends_at"]
+    index_view_extra_css = EXTRA_CSS
+    list_display = ["__str__", "covers", "reason", "starts_at", "ends_at"]
     list_filter = ["starts_at", "ends_at"]
     search_fields = ["member__username", "member__email", "reason"]
     form_fields_exclude = ["created_by"]
+
+    @admin.display(description=gettext_lazy("covers"))
+    def covers(self, obj):
+        if obj.member_id:
+            return _("Everything about %(member)s") % {"member": obj.member.get_username()}
+        model = obj.content_type.model_class() if obj.content_type_id else None
+        record = model._base_manager.filter(pk=obj.object_id).first() if model else None
+        if record is None:
+            return _("A record that no longer exists")
+        return f"{str(model._meta.verbose_name).capitalize()}: {record}"
 
 
 class RetentionRunAdmin(ModelAdmin):
@@ -109,8 +277,21 @@ class RetentionRunAdmin(ModelAdmin):
     menu_icon = "time"
     permission_helper_class = ReadOnlyPermissionHelper
     inspect_view_enabled = True
-    list_display = ["started_at", "finished_at", "dry_run", "status", "counts"]
+    index_view_extra_css = inspect_view_extra_css = EXTRA_CSS
+    list_display = ["started_at", "finished_at", "dry_run", "status", "what_went"]
     list_filter = ["status", "dry_run"]
+
+    @admin.display(description=gettext_lazy("what it removed"))
+    def what_went(self, obj):
+        names = {d.model_label: d.display_name for d in registry}
+        outcomes = {"deleted": _("deleted"), "anonymised": _("anonymised")}
+        parts = [
+            f"{names.get(label, _('other data'))}: {count} {outcomes.get(action, '')}".strip()
+            for label, done in sorted((obj.counts or {}).items())
+            for action, count in (done or {}).items()
+            if count
+        ]
+        return "; ".join(parts) or _("nothing")
 
 
 # -- the request queue --------------------------------------------------------------------------
@@ -208,13 +389,23 @@ class QueueIndexView(IndexView):
             return queryset.filter(Q(pk=int(number)) | Q(pk__in=results.values("pk")))
         return results
 
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            bulk_url=queue.bulk_url(),
+            bulk_choices=queue.bulk_choices(),
+            add_url=queue.add_url(),
+            **kwargs,
+        )
+
 
 class QueueInspectView(InspectView):
-    """The request's whole story: its facts, details, history, and the erasure plan."""
+    """The request's whole story: its facts, what was asked, notes, history, next step, and the
+    erasure plan; its actions in an action bar of the add-on's own."""
 
     def get(self, request, *args, **kwargs):
-        # Opening a member's request shows their data: that is processing, and it is logged.
-        viewing.record_view(self.instance, request.user, "request")
+        # Opening a member's request shows their data: that is processing, and it is logged,
+        # once per officer, request and session.
+        viewing.record_view(self.instance, request.user, "request", session=request.session)
         return super().get(request, *args, **kwargs)
 
     def get_page_subtitle(self):
@@ -224,9 +415,8 @@ class QueueInspectView(InspectView):
         return ["wagtail_gdpr/admin/request_inspect.html"]
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            **queue.request_facts(self.instance, timezone.now()), **kwargs
-        )
+        facts = queue.request_facts(self.instance, timezone.now(), self.request.user)
+        return super().get_context_data(**facts, **kwargs)
 
 
 class RequestQueueAdmin(ModelAdmin):
@@ -242,11 +432,14 @@ class RequestQueueAdmin(ModelAdmin):
     inspect_view_class = QueueInspectView
     inspect_view_enabled = True
     history_view_enabled = False
-    list_display = ["__str__", "kind", "status", "member_or_contact", "received_at", "due",
-                    "assignee"]  # fmt: skip
+    index_template_name = "wagtail_gdpr/admin/queue_index.html"
+    index_view_extra_css = inspect_view_extra_css = EXTRA_CSS
+    list_display = ["select", "__str__", "status_text", "next_step_text", "requester", "due",
+                    "assignee_name"]  # fmt: skip
+    list_display_add_buttons = "__str__"
     list_filter = ["kind", "status", DeadlineFilter, AssignedFilter]
     list_select_related = ["member", "assignee"]
-    search_fields = ["member__username", "member__email", "contact_email"]
+    search_fields = ["member__username", "member__email", "contact_email", "requester_name"]
     # The open ones first, the most urgent at the top.
     ordering = ["closed_last", "due_order", "-received_at"]
     list_export = [
@@ -279,22 +472,38 @@ class RequestQueueAdmin(ModelAdmin):
             ),
         ).order_by(*self.get_ordering(request))
 
-    @admin.display(description=gettext_lazy("member"), ordering="member__username")
-    def member_or_contact(self, obj):
-        if obj.member_id:
-            return obj.member.get_username()
-        return obj.contact_email or "—"
+    @admin.display(description=gettext_lazy("select"))
+    def select(self, obj):
+        """A box that puts the request in the bulk form above the listing."""
+        return format_html(
+            '<input type="checkbox" name="ids" value="{}" form="gdpr-bulk" '
+            'class="gdpr-select" aria-label="{}">',
+            obj.pk,
+            _("Select %(request)s") % {"request": obj},
+        )
+
+    @admin.display(description=gettext_lazy("status"), ordering="status")
+    def status_text(self, obj):
+        return in_words.status_for_staff(obj)
+
+    @admin.display(description=gettext_lazy("next step"))
+    def next_step_text(self, obj):
+        return next_step.next_step(obj)
+
+    @admin.display(description=gettext_lazy("requester"), ordering="member__username")
+    def requester(self, obj):
+        return queue.requester(obj)
 
     @admin.display(description=gettext_lazy("due"), ordering="due_order")
     def due(self, obj):
         if legal_clock.is_paused(obj):
-            return _("paused (identity check)")
+            return _("clock stopped")
         due = legal_clock.effective_due(obj)
-        if due is None:
+        if due is None or not obj.is_open:
             return "—"
-        text = date_format(timezone.localtime(due), "DATE_FORMAT")
+        text = in_words.day(due)
         if legal_clock.is_overdue(obj):
-            return format_html("{} <strong>{}</strong>", text, _("overdue"))
+            return format_html('{} <strong class="gdpr-overdue">{}</strong>', text, _("overdue"))
         if obj.extended_until:
             return format_html("{} <small>({})</small>", text, _("extended"))
         return text
@@ -315,9 +524,9 @@ class RequestQueueAdmin(ModelAdmin):
     def overdue_for_export(self, obj):
         return legal_clock.is_overdue(obj)
 
-    @admin.display(description=gettext_lazy("assigned to"))
+    @admin.display(description=gettext_lazy("assigned to"), ordering="assignee__username")
     def assignee_name(self, obj):
-        return obj.assignee.get_username() if obj.assignee_id else ""
+        return obj.assignee.get_username() if obj.assignee_id else "—"
 
     def get_admin_urls_for_registration(self):
         """The listing and the inspect view only: nobody adds, edits or deletes here.

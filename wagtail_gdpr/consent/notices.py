@@ -14,12 +14,13 @@ from wagtail_gdpr.tables import NoticeVersion
 def record_publication(page, revision=None, user=None) -> NoticeVersion:
     """Record a publication of ``page``; the first one is always material.
 
-    The page's "material change" box is cleared afterwards (on the page and in the published
-    revision) so the next publication is not material unless an editor ticks it again.
+    The page's "material change" box and its "what changed" text are cleared afterwards (on
+    the page and in the published revision): they belong to this publication only.
     """
     with transaction.atomic():
         previous = NoticeVersion.objects.filter(page_id=page.pk).aggregate(n=Max("number"))["n"]
         material = bool(page.material_change) or previous is None
+        change_summary = (getattr(page, "change_summary", "") or "").strip()
         version = NoticeVersion.objects.create(
             page_id=page.pk,
             revision=revision,
@@ -27,12 +28,17 @@ def record_publication(page, revision=None, user=None) -> NoticeVersion:
             material=material,
             text_sha256=remember_text(page.get_notice_text()),
             published_by=user or getattr(revision, "user", None),
+            change_summary=change_summary,
         )
-        if page.material_change:
-            type(page).objects.filter(pk=page.pk).update(material_change=False)
-            page.material_change = False
-            if revision is not None and revision.content.get("material_change"):
-                revision.content["material_change"] = False
+        cleared = {"material_change": False}
+        if hasattr(page, "change_summary"):
+            cleared["change_summary"] = ""
+        if page.material_change or change_summary:
+            type(page).objects.filter(pk=page.pk).update(**cleared)
+            for name, value in cleared.items():
+                setattr(page, name, value)
+            if revision is not None and any(revision.content.get(name) for name in cleared):
+                revision.content.update(cleared)
                 revision.save(update_fields=["content"])
     return version
 

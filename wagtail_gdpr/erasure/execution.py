@@ -19,7 +19,7 @@ from wagtail.models import Revision
 from wagtail.search import index
 
 from wagtail_gdpr import mail, recipients
-from wagtail_gdpr.erasure import log
+from wagtail_gdpr.erasure import log, settlement
 from wagtail_gdpr.erasure.plan import ErasureBlocked, RowGroups, build_plan
 from wagtail_gdpr.files import queue_file_removal
 from wagtail_gdpr.registry import ANONYMISED, DELETED, PersonalData, registry
@@ -140,13 +140,9 @@ def execute(user, *, request_id: int | None = None, now=None) -> dict:
         plan = build_plan(user, now, row_groups=groups)
         if plan.blocked_by:
             raise ErasureBlocked(plan.blocked_by)
-        # A copy still being prepared must not outlive the erasure: its worker finds the
-        # request cancelled and keeps nothing.
-        DataSubjectRequest.objects.filter(
-            member=user,
-            kind__in=(DataSubjectRequest.ACCESS, DataSubjectRequest.PORTABILITY),
-            status__in=DataSubjectRequest.OPEN_STATUSES,
-        ).update(status=DataSubjectRequest.CANCELLED, completed_at=now)
+        # The member's other requests are settled: a copy still being prepared finds its
+        # request cancelled and keeps nothing; nothing stays open with an erased address.
+        settlement.settle_open_requests(user, request_id, now)
         log_entries = []
         for group in groups:
             declaration = group.declaration

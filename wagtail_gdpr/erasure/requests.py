@@ -98,5 +98,9 @@ def cancel_erasure(user, request_id: int) -> bool:
             member=user,
             kind=DataSubjectRequest.ERASURE,
             status__in=(DataSubjectRequest.SCHEDULED, DataSubjectRequest.QUEUED),
-        ).update(status=DataSubjectRequest.CANCELLED, completed_at=timezone.now())
+        ).update(
+            status=DataSubjectRequest.CANCELLED,
+            completed_at=timezone.now(),
+            closed_because=DataSubjectRequest.WITHDRAWN,
+        )
     )

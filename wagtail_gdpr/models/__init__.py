@@ -27,6 +27,7 @@ from wagtail_gdpr.tables import (
     MemberActivity,
     NoticeVersion,
     PendingFileRemoval,
+    RequestNote,
     RetentionRun,
     VerifiedEmail,
 )
@@ -46,6 +47,7 @@ __all__ = [
     "MemberActivity",
     "NoticeVersion",
     "PendingFileRemoval",
+    "RequestNote",
     "PrivacyCentreMixin",
     "PrivacyCentrePage",
     "PrivacyNoticeMixin",

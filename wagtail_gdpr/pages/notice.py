@@ -17,7 +17,8 @@ class PrivacyNoticeMixin:
     """Behaviour of a page whose publications are notice versions.
 
     Mix it into your own page model (as ``wagtail.contrib.forms`` does with ``FormMixin``) if
-    ``AbstractPrivacyNoticePage`` does not suit; provide ``summary`` and ``material_change``.
+    ``AbstractPrivacyNoticePage`` does not suit; provide ``summary`` and ``material_change``,
+    and ``change_summary`` if editors are to say what changed.
     """
 
     def get_context(self, request, *args, **kwargs):
@@ -47,6 +48,14 @@ class AbstractPrivacyNoticePage(PrivacyNoticeMixin, Page):
         help_text=_("A few plain sentences shown to members when they are asked to acknowledge."),
     )
     body = StreamField(PrivacyNoticeBlock(), verbose_name=_("body"), blank=True)
+    change_summary = models.TextField(
+        _("what changed"),
+        blank=True,
+        help_text=_(
+            "A sentence or two on what this publication changes. It is kept with the notice "
+            "version, for the record. It is cleared after publishing."
+        ),
+    )
     material_change = models.BooleanField(
         _("this publication is a material change"),
         default=False,
@@ -60,7 +69,10 @@ class AbstractPrivacyNoticePage(PrivacyNoticeMixin, Page):
         *Page.content_panels,
         FieldPanel("summary"),
         FieldPanel("body"),
-        MultiFieldPanel([FieldPanel("material_change")], heading=_("Publishing")),
+        MultiFieldPanel(
+            [FieldPanel("change_summary"), FieldPanel("material_change")],
+            heading=_("Publishing"),
+        ),
     ]
     template = "wagtail_gdpr/privacy_notice_page.html"
 

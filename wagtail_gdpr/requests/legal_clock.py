@@ -2,8 +2,11 @@
 
 The month runs from receipt, or, for a request received before the requester's identity was
 established, from the identity check. It stands still while staff wait for proof of identity
-(status "unverified") and goes on where it stopped once it is given. It may be extended once,
-by up to two further calendar months, with a reason the member is told within the first month.
+(status "unverified", Art. 12(6)) and goes on where it stopped once it is given. While staff
+wait for the requester's answer to a question (status "waiting for the requester"), it stands
+still only where the site's law allows it (``WAGTAIL_GDPR_CLARIFICATION_STOPS_CLOCK``). It may
+be extended once, by up to two further calendar months, with a reason the member is told within
+the first month.
 
 ``due_at`` holds the due date with every pause already added; ``extended_until``, once set,
 replaces it. The functions here compute from those fields and take ``now``, so that every rule
@@ -58,8 +61,9 @@ def due_date(received_at: datetime, response_days: int | None = None) -> datetim
 
 
 def is_paused(dsr) -> bool:
-    """The clock stands still while the requester's identity is being checked."""
-    return dsr.status == DataSubjectRequest.UNVERIFIED
+    """The clock stands still while the requester's identity is being checked, or while staff
+    wait for an answer where the law lets the clock stop for it (``clock_paused_at`` set)."""
+    return dsr.status == DataSubjectRequest.UNVERIFIED or dsr.clock_paused_at is not None
 
 
 def has_started(dsr) -> bool:
@@ -216,7 +220,9 @@ def running(queryset: QuerySet | None = None) -> QuerySet:
     model = DataSubjectRequest
     queryset = model.objects.all() if queryset is None else queryset
     running_statuses = [s for s in model.OPEN_STATUSES if s != model.UNVERIFIED]
-    return with_effective_due(queryset.filter(status__in=running_statuses))
+    return with_effective_due(
+        queryset.filter(status__in=running_statuses, clock_paused_at__isnull=True)
+    )
 
 
 def overdue(now: datetime | None = None, queryset: QuerySet | None = None) -> QuerySet:

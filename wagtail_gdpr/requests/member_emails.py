@@ -8,6 +8,7 @@ failing mail server on a worker; without a broker it is sent from this process.
 from __future__ import annotations
 
 from wagtail_gdpr import jobs, mail, routes
+from wagtail_gdpr.requests import notes
 from wagtail_gdpr.tables import DataSubjectRequest
 
 
@@ -16,7 +17,12 @@ def send_now(request_id: int, name: str) -> bool:
     dsr = DataSubjectRequest.objects.filter(pk=request_id).select_related("member").first()
     if dsr is None or not dsr.contact_email:
         return False
-    context = {"request_obj": dsr, "status_url": routes.request_url(dsr)}
+    context = {
+        "request_obj": dsr,
+        "status_url": routes.request_url(dsr),
+        # The latest thing staff said to the requester: a question, or why a restriction ends.
+        "message": notes.last_question(dsr),
+    }
     mail.send(name, dsr.contact_email, context, language=dsr.language)
     return True
 

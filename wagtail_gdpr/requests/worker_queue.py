@@ -25,6 +25,7 @@ logger = logging.getLogger(__name__)
 #: The job that carries out each kind of request a worker runs.
 JOBS = {
     DataSubjectRequest.ACCESS: jobs.BUILD_ACCESS_COPY,
+    DataSubjectRequest.PORTABILITY: jobs.BUILD_ACCESS_COPY,
     DataSubjectRequest.ERASURE: jobs.RUN_ERASURE,
 }
 

@@ -53,3 +53,21 @@ def admin_language(user) -> str:
         return UserProfile.get_for_user(user).get_preferred_language()
     except Exception:  # no profile table, or no preference: the site's language
         return settings.LANGUAGE_CODE
+
+
+def find_member(text: str):
+    """The one account whose username or email address is ``text`` (any case), or ``None``.
+
+    An address two accounts share finds neither: staff must then name the username.
+    """
+    text = (text or "").strip()
+    if not text:
+        return None
+    model = get_user_model()
+    manager = model._default_manager
+    by_name = manager.filter(**{f"{model.USERNAME_FIELD}__iexact": text})
+    if by_name.count() == 1:
+        return by_name.get()
+    email_field = model.get_email_field_name()
+    by_email = manager.filter(**{f"{email_field}__iexact": text})
+    return by_email.get() if by_email.count() == 1 else None

@@ -14,6 +14,7 @@ from datetime import datetime
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
+from wagtail_gdpr.clarification import awaits_confirmation
 from wagtail_gdpr.errors import Refused
 from wagtail_gdpr.requests import legal_clock
 from wagtail_gdpr.tables import DataSubjectRequest
@@ -21,23 +22,32 @@ from wagtail_gdpr.tables import DataSubjectRequest
 R = DataSubjectRequest
 #: States in which staff may act on a request: open, and no worker is on it.
 ACTIONABLE = (R.QUEUED, R.IN_REVIEW, R.SCHEDULED, R.FAILED)
+#: States in which staff may decide: open, no worker on it, nobody else to wait for.
+DECIDABLE = (R.QUEUED, R.IN_REVIEW, R.FAILED)
 COPY_KINDS = (R.ACCESS, R.PORTABILITY)
 PROCESSING_KINDS = (R.RESTRICTION, R.OBJECTION)
 
 # The actions' names, in the order their buttons appear.
 ASSIGN = "assign"
+LINK_MEMBER = "link_member"
 VERIFY = "verify"
 REQUEST_IDENTITY = "request_identity"
+ASK_REQUESTER = "ask_requester"
+RECORD_ANSWER = "record_answer"
+REMIND_REQUESTER = "remind_requester"
 EXTEND = "extend"
 APPROVE = "approve"
 REJECT = "reject"
 ACCEPT_PROCESSING = "accept_processing"
+ANNOUNCE_LIFT = "announce_lift"
 LIFT_PROCESSING = "lift_processing"
+MAKE_COPY = "make_copy"
 RUN_ERASURE = "run_erasure"
 SCHEDULE_ERASURE = "schedule_erasure"
 DELIVER = "deliver"
 CLOSE = "close"
 REFUSE = "refuse"
+ADD_NOTE = "add_note"
 
 
 class ActionRefused(Refused):
@@ -67,6 +77,22 @@ def _can_erase(dsr, now) -> bool:
     return dsr.kind == R.ERASURE and dsr.status in ACTIONABLE and dsr.member_id is not None
 
 
+def _can_remind(dsr, now) -> bool:
+    """Something is awaited from the requester, and there is an address to remind them at."""
+    waiting = dsr.status == R.WAITING_FOR_MEMBER or (
+        dsr.status == R.UNVERIFIED and not awaits_confirmation(dsr)
+    )
+    return waiting and bool(dsr.contact_email)
+
+
+def _can_lift(dsr, now) -> bool:
+    """An objection may end at once; a restriction on the date the member was told of."""
+    in_force = dsr.kind in PROCESSING_KINDS and dsr.status == R.DONE and dsr.in_force
+    if dsr.kind == R.RESTRICTION:
+        return in_force and dsr.lift_after is not None and now >= dsr.lift_after
+    return in_force
+
+
 @dataclass(frozen=True)
 class Rule:
     name: str
@@ -84,6 +110,11 @@ RULES: dict[str, Rule] = {
             lambda dsr, now: dsr.is_open,
         ),
         Rule(
+            LINK_MEMBER,
+            lambda dsr, now: dsr.is_open and dsr.member_id is None and dsr.status != R.RUNNING,
+            gettext_lazy("Only an open request that no account is linked to can be linked."),
+        ),
+        Rule(
             VERIFY,
             lambda dsr, now: dsr.status == R.UNVERIFIED,
             gettext_lazy("This request is not waiting for an identity check."),
@@ -91,6 +122,24 @@ RULES: dict[str, Rule] = {
         Rule(
             REQUEST_IDENTITY,
             lambda dsr, now: dsr.status in ACTIONABLE,
+        ),
+        Rule(
+            ASK_REQUESTER,
+            lambda dsr, now: dsr.status in DECIDABLE,
+            gettext_lazy("Questions can be asked of an open request that nobody else is on."),
+        ),
+        Rule(
+            RECORD_ANSWER,
+            lambda dsr, now: dsr.status == R.WAITING_FOR_MEMBER,
+            gettext_lazy("This request is not waiting for the requester's answer."),
+        ),
+        Rule(
+            REMIND_REQUESTER,
+            _can_remind,
+            gettext_lazy(
+                "A reminder is for a requester we wait for (an answer or proof of identity) and "
+                "can email."
+            ),
         ),
         Rule(
             EXTEND,
@@ -119,9 +168,34 @@ RULES: dict[str, Rule] = {
             ),
         ),
         Rule(
+            ANNOUNCE_LIFT,
+            lambda dsr, now: (
+                dsr.kind == R.RESTRICTION
+                and dsr.status == R.DONE
+                and dsr.in_force
+                and dsr.lift_after is None
+                and dsr.settled_by_id is None  # nobody left to tell after an erasure
+            ),
+            gettext_lazy("Only a restriction in force whose end was not announced yet."),
+        ),
+        Rule(
             LIFT_PROCESSING,
-            lambda dsr, now: dsr.kind in PROCESSING_KINDS and dsr.status == R.DONE and dsr.in_force,
-            gettext_lazy("Only an accepted restriction or objection can be lifted."),
+            _can_lift,
+            gettext_lazy(
+                "Only an accepted objection, or a restriction on or after the date the member "
+                "was told of, can be lifted."
+            ),
+        ),
+        Rule(
+            MAKE_COPY,
+            lambda dsr, now: (
+                dsr.kind in COPY_KINDS
+                and dsr.status in (R.IN_REVIEW, R.FAILED)
+                and dsr.member_id is not None
+            ),
+            gettext_lazy(
+                "A copy can be prepared for a request linked to a member, waiting for staff."
+            ),
         ),
         Rule(
             RUN_ERASURE,
@@ -140,25 +214,35 @@ RULES: dict[str, Rule] = {
         ),
         Rule(
             CLOSE,
-            lambda dsr, now: (
-                dsr.status in ACTIONABLE
-                and not _ends_another_way(dsr)
-                and not _reviewing_correction(dsr)
-            ),
-            gettext_lazy(
-                "This request cannot be closed: deliver, run, approve or refuse it instead."
-            ),
+            lambda dsr, now: dsr.is_open and dsr.status != R.RUNNING,
+            gettext_lazy("Only an open request that no worker is on can be closed."),
         ),
         Rule(
             REFUSE,
             lambda dsr, now: (
-                (dsr.status in ACTIONABLE or dsr.status == R.UNVERIFIED)
+                (dsr.status in ACTIONABLE or dsr.status in (R.UNVERIFIED, R.WAITING_FOR_MEMBER))
                 and not _reviewing_correction(dsr)
             ),
             gettext_lazy("This request can no longer be refused."),
         ),
+        Rule(
+            ADD_NOTE,
+            lambda dsr, now: True,
+        ),
     ]
 }
+
+
+def closing_reasons(dsr: DataSubjectRequest | None = None) -> list[str]:
+    """The reasons ``dsr`` may be closed for; all of them without a request (bulk closing).
+
+    "Dealt with" is not one for a copy, an erasure or a proposed correction: those are
+    delivered, run, approved or refused.
+    """
+    reasons = [R.DEALT_WITH, R.WITHDRAWN, R.DUPLICATE, R.NOT_A_REQUEST]
+    if dsr is not None and (_ends_another_way(dsr) or _reviewing_correction(dsr)):
+        reasons.remove(R.DEALT_WITH)
+    return reasons
 
 
 def is_possible(name: str, dsr: DataSubjectRequest, now: datetime | None = None) -> bool:

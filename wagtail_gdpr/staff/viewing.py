@@ -1,4 +1,8 @@
-"""Staff looking at a member's personal data: that is processing too, and it is logged."""
+"""Staff looking at a member's personal data: that is processing too, and it is logged.
+
+Opening a request is logged once per officer, per request and per session: the history shows
+who looked, without a line for every reload. Each download of a member's copy is logged.
+"""
 
 from __future__ import annotations
 
@@ -8,9 +12,21 @@ from wagtail_gdpr import audit
 from wagtail_gdpr.staff.rules import COPY_KINDS, ActionRefused
 from wagtail_gdpr.tables import DataSubjectRequest
 
+#: The session key of the requests this session's user has been logged as viewing.
+SESSION_KEY = "wagtail_gdpr_viewed_requests"
 
-def record_view(dsr: DataSubjectRequest, user, what: str = "request"):
-    """Staff opened a member's request or report: that is processing, and it is logged."""
+
+def record_view(dsr: DataSubjectRequest, user, what: str = "request", session=None):
+    """Staff opened a member's request or report: logged, once per ``session`` if one is given.
+
+    Returns the log entry, or ``None`` when this session has logged it already.
+    """
+    if session is not None:
+        seen = list(session.get(SESSION_KEY, []))
+        key = f"{what}:{dsr.pk}"
+        if key in seen:
+            return None
+        session[SESSION_KEY] = [*seen[-499:], key]  # bounded: a session is not an archive
     return audit.record(dsr, audit.VIEWED_DATA, user, viewed=what)
 
 

@@ -15,7 +15,7 @@ from wagtail_gdpr.tables.consent import (
 from wagtail_gdpr.tables.files import PendingFileRemoval
 from wagtail_gdpr.tables.holds import LegalHold
 from wagtail_gdpr.tables.notices import NoticeVersion
-from wagtail_gdpr.tables.requests import AccessReport, DataSubjectRequest
+from wagtail_gdpr.tables.requests import AccessReport, DataSubjectRequest, RequestNote
 from wagtail_gdpr.tables.retention import RetentionRun
 from wagtail_gdpr.tables.site_settings import GdprSettings
 
@@ -32,6 +32,7 @@ __all__ = [
     "MemberActivity",
     "NoticeVersion",
     "PendingFileRemoval",
+    "RequestNote",
     "RetentionRun",
     "VerifiedEmail",
 ]

@@ -33,6 +33,7 @@ class DataSubjectRequest(models.Model):
     ]
 
     UNVERIFIED = "unverified"
+    WAITING_FOR_MEMBER = "waiting_for_member"
     QUEUED = "queued"
     RUNNING = "running"
     IN_REVIEW = "in_review"
@@ -43,6 +44,7 @@ class DataSubjectRequest(models.Model):
     CANCELLED = "cancelled"
     STATUSES = [
         (UNVERIFIED, _("Waiting for identity check")),
+        (WAITING_FOR_MEMBER, _("Waiting for the requester's answer")),
         (QUEUED, _("Waiting to be processed")),
         (RUNNING, _("Being processed")),
         (IN_REVIEW, _("Being reviewed by staff")),
@@ -52,8 +54,39 @@ class DataSubjectRequest(models.Model):
         (REFUSED, _("Refused")),
         (CANCELLED, _("Cancelled")),
     ]
-    OPEN_STATUSES = (UNVERIFIED, QUEUED, RUNNING, IN_REVIEW, SCHEDULED, FAILED)
+    OPEN_STATUSES = (UNVERIFIED, WAITING_FOR_MEMBER, QUEUED, RUNNING, IN_REVIEW, SCHEDULED, FAILED)
 
+    # How the request reached us.
+    ONLINE = "online"
+    PUBLIC_FORM = "public_form"
+    BY_EMAIL = "email"
+    BY_LETTER = "letter"
+    BY_PHONE = "phone"
+    IN_PERSON = "in_person"
+    CHANNELS = [
+        (ONLINE, _("Privacy centre")),
+        (PUBLIC_FORM, _("Request form on the site")),
+        (BY_EMAIL, _("Email")),
+        (BY_LETTER, _("Letter")),
+        (BY_PHONE, _("Phone")),
+        (IN_PERSON, _("In person")),
+    ]
+    #: The channels staff record a request from by hand.
+    HAND_CHANNELS = (BY_EMAIL, BY_LETTER, BY_PHONE, IN_PERSON)
+
+    # Why a request was closed without being carried out as asked (or was settled).
+    DEALT_WITH = "dealt_with"
+    WITHDRAWN = "withdrawn"
+    DUPLICATE = "duplicate"
+    NOT_A_REQUEST = "not_a_request"
+    SETTLED_BY_ERASURE = "erasure"
+    CLOSING_REASONS = [
+        (DEALT_WITH, _("Dealt with")),
+        (WITHDRAWN, _("Withdrawn by the requester")),
+        (DUPLICATE, _("A duplicate of another request")),
+        (NOT_A_REQUEST, _("Not a request about personal data")),
+        (SETTLED_BY_ERASURE, _("Settled by the erasure of the member's data")),
+    ]
     kind = models.CharField(_("kind"), max_length=20, choices=KINDS)
     status = models.CharField(_("status"), max_length=20, choices=STATUSES, default=QUEUED)
     member = models.ForeignKey(
@@ -112,6 +145,38 @@ class DataSubjectRequest(models.Model):
     overdue_notice_sent_for = models.DateTimeField(
         _("overdue notice sent for"), null=True, blank=True
     )
+    received_via = models.CharField(
+        _("received by"), max_length=20, choices=CHANNELS, default=ONLINE
+    )
+    #: The requester's name, for a request from someone without an account here.
+    requester_name = models.CharField(_("requester's name"), max_length=200, blank=True)
+    #: A postal address or phone number, for a request received without an email address.
+    contact_details = models.TextField(_("other contact details"), blank=True)
+    #: How the requester's identity was, or will be, checked.
+    identity_check = models.TextField(_("identity check"), blank=True)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("added by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    #: Why it was closed, when it was not simply carried out (see ``CLOSING_REASONS``).
+    closed_because = models.CharField(
+        _("closed because"), max_length=20, choices=CLOSING_REASONS, blank=True
+    )
+    #: The erasure that settled this request.
+    settled_by = models.ForeignKey(
+        "self",
+        verbose_name=_("settled by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="settled",
+    )
+    #: A restriction is lifted from this moment on: the member was told before (Art. 18(3)).
+    lift_after = models.DateTimeField(_("lifted from"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("data subject request")
@@ -138,6 +203,51 @@ class DataSubjectRequest(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in self.OPEN_STATUSES
+
+
+class RequestNote(models.Model):
+    """A note on a request: staff's own, a question to the requester, or their answer.
+
+    Notes may hold personal data: an erasure empties their text and keeps the line.
+    """
+
+    INTERNAL = "internal"
+    TO_REQUESTER = "to_requester"
+    FROM_REQUESTER = "from_requester"
+    KINDS = [
+        (INTERNAL, _("Internal note")),
+        (TO_REQUESTER, _("Message to the requester")),
+        (FROM_REQUESTER, _("Answer from the requester")),
+    ]
+
+    request = models.ForeignKey(
+        DataSubjectRequest,
+        verbose_name=_("request"),
+        on_delete=models.CASCADE,
+        related_name="notes",
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=KINDS, default=INTERNAL)
+    text = models.TextField(_("text"), blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("written by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("written"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("note on a request")
+        verbose_name_plural = _("notes on requests")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return _("%(kind)s on request #%(pk)s") % {
+            "kind": self.get_kind_display(),
+            "pk": self.request_id,
+        }
 
 
 def report_upload_to(instance, filename):

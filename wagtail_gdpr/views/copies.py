@@ -7,6 +7,7 @@ from wagtail_gdpr import routes
 from wagtail_gdpr.access import copies, downloads
 from wagtail_gdpr.tables import DataSubjectRequest
 from wagtail_gdpr.views.common import render_centre
+from wagtail_gdpr.views.following import follow_context
 
 
 def request_copy(request, page):
@@ -41,6 +42,7 @@ def copy_status(request, page, request_id):
             "report": report if report and report.is_available() else None,
             "expired": bool(report and not report.is_available()),
             "refresh": refresh,
+            **follow_context(dsr),
         },
         section="request_copy",
     )

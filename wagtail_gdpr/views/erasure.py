@@ -10,6 +10,7 @@ from wagtail_gdpr import erasure, routes
 from wagtail_gdpr.erasure import requests as erasure_requests
 from wagtail_gdpr.tables import DataSubjectRequest
 from wagtail_gdpr.views.common import base_template, personal, render_centre
+from wagtail_gdpr.views.following import follow_context
 
 
 class ConfirmErasureForm(forms.Form):
@@ -90,6 +91,10 @@ def erasure_status(request, page, request_id):
         request,
         page,
         "erasure_status.html",
-        {"dsr": dsr, "cancellable": dsr.status == DataSubjectRequest.SCHEDULED},
+        {
+            "dsr": dsr,
+            "cancellable": dsr.status == DataSubjectRequest.SCHEDULED,
+            **follow_context(dsr),
+        },
         section="erase",
     )

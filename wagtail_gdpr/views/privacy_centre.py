@@ -8,11 +8,20 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.utils.translation import gettext as _
 
-from wagtail_gdpr import consent, email_verification, recipients, restriction_objection, routes
+from wagtail_gdpr import (
+    clarification,
+    consent,
+    email_verification,
+    member_requests,
+    recipients,
+    restriction_objection,
+    routes,
+)
 from wagtail_gdpr.access import summary
 from wagtail_gdpr.registry import verified_emails
 from wagtail_gdpr.tables import ConsentPurpose, DataSubjectRequest, MemberActivity
 from wagtail_gdpr.views.common import render_centre
+from wagtail_gdpr.views.following import answer_form, follow_context
 
 ACTIVITY_PER_PAGE = 25
 
@@ -65,7 +74,10 @@ def my_activity(request, page):
 def my_requests(request, page):
     requests = DataSubjectRequest.objects.filter(member=request.user).order_by("-received_at")
     rows = [
-        (dsr, routes.route_url(page, routes.request_route(dsr), dsr.pk, request=request))
+        (
+            member_requests.follow(dsr),
+            routes.route_url(page, routes.request_route(dsr), dsr.pk, request=request),
+        )
         for dsr in requests
     ]
     return render_centre(
@@ -74,11 +86,36 @@ def my_requests(request, page):
     )  # fmt: skip
 
 
-def request_detail(request, page, request_id):
-    """One of the member's own requests: what it is, where it stands, who was told of it."""
+def _own_request(request, request_id) -> DataSubjectRequest:
     dsr = DataSubjectRequest.objects.filter(pk=request_id, member=request.user).first()
     if dsr is None:
         raise Http404
+    return dsr
+
+
+def _answer(request, page, dsr):
+    form = answer_form(dsr, request.POST)
+    if form is None:
+        messages.info(request, _("We are not waiting for an answer to this request."))
+    elif form.is_valid():
+        try:
+            clarification.answer(
+                dsr.pk,
+                request.user,
+                form.cleaned_data["answer"],
+                purpose=form.cleaned_data.get("purpose", ""),
+            )
+        except clarification.AnswerRefused as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Thank you: we have your answer, and we go on."))
+    if form is not None and form.errors:
+        return _detail(request, page, dsr, form, status=400)
+    url = routes.route_url(page, routes.request_route(dsr), dsr.pk, request=request)
+    return HttpResponseRedirect(url, status=303)
+
+
+def _detail(request, page, dsr, form=None, status=200):
     facts = {"purpose_name": "", "in_force": None, "accepted_at": None, "lifted_at": None,
              "reason": ""}  # fmt: skip
     if dsr.kind in restriction_objection.KINDS:
@@ -90,11 +127,24 @@ def request_detail(request, page, request_id):
         {
             "dsr": dsr,
             **facts,
+            **follow_context(dsr, form),
             "recipients": recipients.for_display(dsr),
-            "is_copy": dsr.kind == DataSubjectRequest.ACCESS,
+            "is_copy": dsr.kind in (DataSubjectRequest.ACCESS, DataSubjectRequest.PORTABILITY),
         },
         section="my_requests",
+        status=status,
     )
+
+
+def request_detail(request, page, request_id):
+    """One of the member's own requests: what was asked, where it stands, what comes next, how
+    it ended, who was told of it; and, when staff asked something, the answer form (POST)."""
+    dsr = _own_request(request, request_id)
+    if request.method == "POST":
+        return _answer(request, page, dsr)
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET", "POST"])
+    return _detail(request, page, dsr)
 
 
 def send_email_verification(request, page):

@@ -9,7 +9,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 
-from wagtail_gdpr import public_requests, routes
+from wagtail_gdpr import public_requests, restriction_objection, routes
 from wagtail_gdpr.tables import DataSubjectRequest
 from wagtail_gdpr.views.common import base_template
 
@@ -31,13 +31,44 @@ class PublicRequestForm(forms.Form):
         help_text=_("We send a link to this address: your request goes on once you open it."),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
+    purpose = forms.ChoiceField(
+        label=_("For a restriction or an objection: which use of your data?"),
+        help_text=_("Leave it as it is for the other kinds of request."),
+        required=False,
+    )
     message = forms.CharField(
-        label=_("Anything we should know (optional)"),
-        help_text=_("For example, which data you mean, or what should be corrected."),
+        label=_("Anything we should know"),
+        help_text=_(
+            "For a correction: which data is wrong, and what is right. Otherwise optional: for "
+            "example, which data you mean."
+        ),
         required=False,
         max_length=public_requests.MAX_MESSAGE_LENGTH,
         widget=forms.Textarea(attrs={"rows": 5}),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["purpose"].choices = [("", "—"), *restriction_objection.member_choices()]
+        self.fields["purpose"].widget.attrs["aria-describedby"] = "id_purpose_help"
+
+    def clean(self):
+        """Each kind of request brings what staff need to act on it."""
+        cleaned = super().clean()
+        kind, purpose = cleaned.get("kind"), cleaned.get("purpose", "")
+        if kind in restriction_objection.KINDS:
+            if not purpose:
+                self.add_error("purpose", _("Choose which use of your data you mean."))
+            else:
+                try:
+                    restriction_objection.check_purpose(kind, purpose)
+                except restriction_objection.ProcessingRequestRefused as exc:
+                    self.add_error("purpose", exc.message)
+        elif kind == DataSubjectRequest.RECTIFICATION and not cleaned.get("message"):
+            self.add_error("message", _("Tell us which data is wrong, and what is right."))
+        if kind not in restriction_objection.KINDS:
+            cleaned["purpose"] = ""
+        return cleaned
 
 
 def _render(request, page, template, context, *, status=200):
@@ -67,6 +98,7 @@ def request_form(request, page):
                 form.cleaned_data["message"],
                 request=request,
                 centre=page,
+                purpose=form.cleaned_data["purpose"],
             )
         except public_requests.Throttled as exc:
             return _render(

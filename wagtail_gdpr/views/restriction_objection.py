@@ -35,7 +35,7 @@ class ProcessingRequestForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["purpose"].choices = restriction_objection.purpose_choices()
+        self.fields["purpose"].choices = restriction_objection.member_choices()
 
 
 def new_request(request, page):
