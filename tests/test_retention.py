@@ -110,7 +110,8 @@ def test_dry_run_counts_and_changes_nothing():
     assert "Would remove:" in output
     assert "testapp.Visit: 4 deleted" in output
     assert "testapp.Order: 1 deleted" in output
-    assert f"Run #{run.pk} recorded." in output
+    assert f"Nothing was removed; the count is recorded as dry run #{run.pk}." in output
+    assert "Run #" not in output
 
 
 def visit_deletes(queries) -> int:

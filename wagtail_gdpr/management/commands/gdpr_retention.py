@@ -25,4 +25,8 @@ class Command(BaseCommand):
         for label, counts in sorted(run.counts.items()):
             for action, count in counts.items():
                 self.stdout.write(f"  {label}: {count} {action}")
-        self.stdout.write(_("Run #%(pk)s recorded.") % {"pk": run.pk})
+        if dry_run:
+            message = _("Nothing was removed; the count is recorded as dry run #%(pk)s.")
+        else:
+            message = _("Run #%(pk)s recorded.")
+        self.stdout.write(message % {"pk": run.pk})
