@@ -12,7 +12,9 @@ from tests.conftest import broker_unreachable, wait_for
 from tests.testapp.models import Attachment
 from wagtail_gdpr import files, tasks
 from wagtail_gdpr.anonymisers import get_anonymiser
+from wagtail_gdpr.erasure.log import log_path
 from wagtail_gdpr.models import PendingFileRemoval
+from wagtail_gdpr.storage import get_report_storage, private_root
 
 
 def make_attachment(username="alice", content=b"my passport scan"):
@@ -135,3 +137,16 @@ def test_management_command_sweeps_the_queue(capsys):
     call_command("gdpr_remove_files")
     assert "Removed 1" in capsys.readouterr().out
     assert not path.exists()
+
+
+@pytest.mark.parametrize("kind", [str, Path], ids=["str", "Path"])
+def test_the_private_root_may_be_a_str_or_a_path(settings, tmp_path, kind):
+    """Wagtail's project template makes BASE_DIR a str, Django's a Path: both work."""
+
+    settings.WAGTAIL_GDPR_PRIVATE_ROOT = kind(tmp_path / "private")
+    settings.WAGTAIL_GDPR_ERASURE_LOG = None
+    assert private_root() == tmp_path / "private"
+    assert log_path() == tmp_path / "private" / "erasure-log.jsonl"
+    storage = get_report_storage()
+    name = storage.save("reports/check.txt", ContentFile(b"x"))
+    assert (tmp_path / "private" / name).read_bytes() == b"x"
