@@ -76,6 +76,11 @@ SETTINGS: dict[str, Setting] = {
     "WAGTAIL_GDPR_REPORT_HTML_ROWS": Setting(
         1000, "Rows per section shown in a copy's index.html."
     ),
+    "WAGTAIL_GDPR_FINANCIAL_YEAR_START": Setting(
+        1,
+        "The month (1 to 12) the financial year starts in, for retention counted after the "
+        "end of a financial year.",
+    ),
     "WAGTAIL_GDPR_JOBS": Setting(
         "auto",
         "Where background work runs: 'auto' (Celery when the site's Celery app has a broker, "
