@@ -59,7 +59,7 @@ def test_inventory_describes_purpose_basis_recipients_and_retention():
     ]
     assert order["transfers"] == []
     assert order["automated_decisions"] is None
-    assert order["automated_decisions_in_words"].startswith("None")
+    assert order["automated_decisions_in_words"].startswith("No decision")
     assert order["special_categories"] is None
     assert order["subject"] == "customer"
     assert order["email_field"] == "email"

@@ -193,7 +193,7 @@ def test_index_html_tells_the_art_15_facts_and_the_consent_history(requested):
         "Contact details, Purchases",  # categories
         "Payment provider (Sweden); Carrier (Germany)",  # recipients and their countries
         "7 years, counted from “Created at”. Why: Bookkeeping Act",  # retention
-        "None: no decision about you is made by automated means",  # Art. 22: said, even if none
+        "No decision about you is made by automated means",  # Art. 22: said, even if none
         "Bookkeeping Act: accounting records are kept for 7 years",  # kept despite erasure
         "You gave it to us, or it was recorded while you used the site.",  # source
     ):

@@ -135,7 +135,7 @@ def describe_automated_decisions(declaration: PersonalData) -> dict | None:
 
 
 def no_automated_decisions_text() -> str:
-    return _("None: no decision about you is made by automated means, and you are not profiled.")
+    return _("No decision about you is made by automated means, and you are not profiled.")
 
 
 def automated_decisions_in_words(declaration: PersonalData) -> str:

@@ -402,7 +402,16 @@ class PrivacyAdminGroup(ModelAdminGroup):
         )
         for item in items[1:]:
             item.order += 1
-        return [items[0], corrections, *items[1:]] if items else [corrections]
+        next_sweep = CorrectionsMenuItem(
+            _("Next retention sweep"),
+            reverse("wagtail_gdpr_retention:next"),
+            name="gdpr-next-sweep",
+            icon_name="time",
+            order=(items[-1].order + 1) if items else 2,
+        )
+        if not items:
+            return [corrections, next_sweep]
+        return [items[0], corrections, *items[1:], next_sweep]
 
 
 def register():
