@@ -112,7 +112,7 @@ class ConsentRecordData(PersonalData):
         "purpose": Field(label=_("Purpose")),
         "purpose_version": Field(label=_("Version of the text")),
         "notice_version": Field(label=_("Version of the privacy notice")),
-        "locale": Field(label=_("Language of the text")),
+        "locale": Field(label=_("Language of the text"), words=readable.language_name),
         "source": Field(label=_("Where")),
         "ip_address": Field(anonymiser="ip", label=_("Network address")),
         "user_agent": Field(anonymiser="text", label=_("Browser")),

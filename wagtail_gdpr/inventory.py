@@ -93,6 +93,7 @@ def describe_recipient(recipient: Recipient) -> dict:
         "safeguard_details": str(recipient.safeguard_details) or None,
         "how_to_get_a_copy": str(recipient.how_to_get_a_copy) or None,
         "in_words": recipient_in_words(recipient),
+        "transfer_in_words": transfer_in_words(recipient) if recipient.is_transfer else None,
     }
 
 

@@ -23,10 +23,11 @@ from decimal import Decimal
 
 from django.db import models
 from django.utils import formats, timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.html import strip_tags
 from django.utils.text import capfirst
+from django.utils.translation import get_language_info, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from wagtail_gdpr.anonymisers import truncate_ip
 from wagtail_gdpr.registry import PersonalData, registry
@@ -369,6 +370,32 @@ def activity_detail_in_words(detail: str) -> str:
     return key_in_words(detail)
 
 
+_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_ISO_MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
+
+
+def stored_in_words(value) -> str:
+    """A value kept as JSON (a correction's old and new value): ISO dates and times as dates
+    and times, the rest as :func:`in_words` says."""
+    if isinstance(value, str) and _ISO_DAY.match(value):
+        return day(date.fromisoformat(value))
+    if isinstance(value, str) and _ISO_MOMENT.match(value):
+        moment_value = parse_datetime(value)
+        if moment_value is not None:
+            return moment(moment_value)
+    return in_words(value)
+
+
+def language_name(code: str) -> str:
+    """A language code ("sv") as the language's name in the reader's language ("Swedish")."""
+    if not code:
+        return ""
+    try:
+        return str(get_language_info(code)["name_translated"])
+    except KeyError:
+        return code
+
+
 def request_details_in_words(payload) -> str:
     """What a request asked for, from its stored details: the correction (field, old and new
     value, the member's reason) or the purpose a restriction or objection is about; nothing of
@@ -380,7 +407,11 @@ def request_details_in_words(payload) -> str:
         new = payload.get("proposed", payload.get("new"))
         parts.append(
             _("%(field)s: from “%(old)s” to “%(new)s”")
-            % {"field": payload["label"], "old": in_words(payload.get("old")), "new": in_words(new)}
+            % {
+                "field": payload["label"],
+                "old": stored_in_words(payload.get("old")),
+                "new": stored_in_words(new),
+            }
         )
     if payload.get("purpose_name"):
         parts.append(_("For: %(purpose)s") % {"purpose": payload["purpose_name"]})
