@@ -7,6 +7,7 @@ import zoneinfo
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from django.contrib.auth.models import Group
 from django.test import Client
 from django.utils import timezone
 from hypothesis import given, settings
@@ -22,6 +23,7 @@ from tests.access_helpers import (
 )
 from tests.testapp.models import Order
 from wagtail_gdpr import erasure, inventory
+from wagtail_gdpr.models import RetentionRun
 from wagtail_gdpr.periods import financial_year_start
 from wagtail_gdpr.registry import (
     AFTER_FINANCIAL_YEAR,
@@ -203,3 +205,45 @@ def test_the_erasure_facts_name_the_recipients_of_what_goes(monkeypatch):
     )
     facts = erasure.erasure_facts(erasure.build_plan(member), configure(backup_days=14))
     assert facts.recipients == ["Bank (Sweden)"] and facts.backup_days == 14
+
+
+# -- the admin's dry run of the next sweep -------------------------------------------------------
+
+
+def make_officer(username="officer"):
+    user = make_member(username)
+    user.is_staff = True
+    user.save()
+    user.groups.add(Group.objects.get(name="Privacy officers"))
+    return user
+
+
+@pytest.mark.django_db
+def test_the_admin_shows_a_dry_run_of_the_next_sweep_and_records_nothing():
+    member = make_member("alice")
+    Order.objects.create(customer=member, created_at=timezone.now() - timedelta(days=8 * 366))
+    Order.objects.create(customer=member, created_at=timezone.now() - timedelta(days=30))
+    officer = Client()
+    officer.force_login(make_officer())
+
+    page = officer.get("/admin/gdpr/retention/next/")
+
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "Next retention sweep" in text and "Nothing is changed or recorded." in text
+    row = text.split("<td>Orders", 1)[1].split("</tr>", 1)[0]
+    assert "<td>1</td>" in row  # the order of eight years ago goes at the next run
+    next_due = (timezone.localdate() - timedelta(days=30)).replace(
+        year=timezone.localdate().year + 7
+    )
+    assert f"{next_due:%b}" in row or next_due.strftime("%B") in row
+    assert RetentionRun.objects.count() == 0
+    assert Order.objects.count() == 2
+    for declaration in (d for d in registry if d.retention):
+        assert f"<td>{declaration.display_name} <small>" in text
+    # Others see a plain refusal.
+    editor = make_member("bob")
+    editor.groups.add(Group.objects.get(name="Editors"))  # may use the admin, not the queue
+    stranger = Client()
+    stranger.force_login(editor)
+    assert stranger.get("/admin/gdpr/retention/next/").status_code == 403
