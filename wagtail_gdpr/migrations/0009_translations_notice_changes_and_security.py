@@ -3,7 +3,8 @@ text shown, notice versions keep the editor's "what changed", and the privacy se
 security measures and how long backups are kept.
 
 Existing purposes are put in the site's default locale, each with a translation key of its own;
-a purpose's slug is then unique per language instead of overall.
+a purpose's slug is then unique per language instead of overall. Two labels read as phrases
+now: "read and acknowledged", "wrong password entered".
 """
 
 import uuid
@@ -143,6 +144,17 @@ class Migration(migrations.Migration):
                     "to members when they are asked again and in their privacy centre. Kept with "
                     "the notice version; cleared after publishing."
                 ),
+            ),
+        ),
+        migrations.AlterField(
+            model_name="consentrecord",
+            name="action",
+            field=models.CharField(
+                choices=[
+                    ("given", "consent given"), ("withdrawn", "consent withdrawn"),
+                    ("acknowledged", "read and acknowledged"),
+                ],
+                max_length=16, verbose_name="action",
             ),
         ),
         migrations.AlterField(

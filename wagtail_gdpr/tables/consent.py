@@ -143,7 +143,7 @@ class ConsentRecord(models.Model):
     ACTIONS = [
         (GIVEN, _("consent given")),
         (WITHDRAWN, _("consent withdrawn")),
-        (ACKNOWLEDGED, _("acknowledged")),
+        (ACKNOWLEDGED, _("read and acknowledged")),
     ]
 
     SOURCE_GATE = "gate"
