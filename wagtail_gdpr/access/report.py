@@ -323,7 +323,8 @@ class ReportWriter:
         )
 
     def _html_row(self, cells) -> str:
-        return "<tr>" + "".join(f"<td>{escape(v)}</td>" for v in cells) + "</tr>\n"
+        cells = (escape(v).replace("\n", "<br>") for v in cells)
+        return "<tr>" + "".join(f"<td>{v}</td>" for v in cells) + "</tr>\n"
 
     def _html_section_end(self, section: ReportSection, shown: int, written: int) -> str:
         return render_to_string(
