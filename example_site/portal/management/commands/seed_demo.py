@@ -441,7 +441,7 @@ class Command(BaseCommand):
         ]
         for page in placeholders:
             Page.objects.filter(pk=page.pk).update(slug=f"welcome-{page.pk}")
-        home = HomePage.objects.first() or self.create_home(root)
+        home = HomePage.objects.order_by("pk").first() or self.create_home(root)
 
         # Point the default site at the home page before the placeholder goes: deleting a
         # site's root page would delete the site too.
