@@ -25,12 +25,17 @@ demo: export WAGTAILADMIN_BASE_URL = http://$(HOST):$(PORT)
 demo: install
 	$(BIN)/python example_site/manage.py migrate --noinput
 	$(BIN)/python example_site/manage.py seed_demo
+	$(BIN)/python example_site/manage.py gdpr_run_periodic
 	@echo ""
 	@echo "  Example site: http://$(HOST):$(PORT)/   (Wagtail admin: http://$(HOST):$(PORT)/admin/)"
 	@echo "  Log in as a member: alice / portal-demo-alice   or   bob / portal-demo-bob"
 	@echo "  Log in as staff:    admin / portal-demo-admin   (privacy officer: dana / portal-demo-dana)"
+	@echo "  The retention sweep, reminders and the purge of expired copies run every hour while"
+	@echo "  the demo runs (manage.py gdpr_run_periodic; with REDIS_URL, Celery beat can instead)."
 	@echo ""
-	$(BIN)/python example_site/manage.py runserver $(HOST):$(PORT)
+	$(BIN)/python example_site/manage.py gdpr_run_periodic --every 3600 > /dev/null & \
+		periodic=$$!; trap 'kill $$periodic' EXIT INT TERM; \
+		$(BIN)/python example_site/manage.py runserver $(HOST):$(PORT)
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -29,6 +29,8 @@ INSTALLED_APPS = [
     "wagtail_gdpr",
     "wagtail_modeladmin",
     "wagtail.contrib.forms",
+    "wagtail.contrib.simple_translation",
+    "wagtail.locales",
     "wagtail.contrib.routable_page",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -115,6 +117,13 @@ LOGOUT_REDIRECT_URL = "/"
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("sv", _("Swedish"))]
+# The site's own texts (the portal's pages and what it declares about personal data) in Swedish.
+LOCALE_PATHS = [SITE_DIR / "locale"]
+# Pages, the privacy notice among them, and consent purposes exist in both languages (Wagtail's
+# own i18n; editors translate them with "Translate" in the admin). Members see the version in
+# their browser's language, at the same addresses.
+WAGTAIL_I18N_ENABLED = True
+WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 TIME_ZONE = "Europe/Stockholm"
 USE_I18N = True
 USE_TZ = True

@@ -347,13 +347,13 @@ class Site:
             olof = User.objects.create_user(
                 "{OTHER_MEMBER[0]}", "olof@example.com", "{OTHER_MEMBER[1]}",
             )
-            for total in ("101.00", "102.00", "103.00"):
+            for number, total in enumerate(("101.00", "102.00", "103.00"), start=1):
                 Order.objects.create(
-                    customer=maria, email="maria@example.com",
+                    reference=f"PO-{{number}}", customer=maria, email="maria@example.com",
                     shipping_address="Storgatan 1, Kiruna", total=Decimal(total),
                 )
             Order.objects.create(
-                customer=olof, email="olof@example.com",
+                reference="PO-9", customer=olof, email="olof@example.com",
                 shipping_address="Strandgatan 9, Visby", total=Decimal("900.00"),
             )
             Person.objects.create(first_name="Greta", last_name="Berg", role="Editor")

@@ -199,9 +199,13 @@ class OpenedReport:
         return list(csv.reader(io.StringIO(text, newline="")))
 
     def section(self, key) -> dict:
-        found = [s for s in self.data["sections"] if s["key"] == key]
+        """A section by its key ("orders"), or by its model's label ("testapp.Order")."""
+        found = [s for s in self.data["sections"] if key in (s["key"], s.get("model"))]
         assert len(found) == 1, [s["key"] for s in self.data["sections"]]
         return found[0]
+
+    def model_csv_rows(self, model_label) -> list[list[str]]:
+        return self.csv_rows(self.section(model_label)["key"])
 
     def html_section(self, name) -> str:
         """The ``<section>`` of index.html whose heading is ``name``."""

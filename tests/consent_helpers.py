@@ -116,11 +116,14 @@ def add_notice_page(
 
 
 def publish(page, *, material=False, user=None, **changes) -> PrivacyNoticePage:
-    """Publish a new revision of ``page`` as an editor would, ticking "material change" or not.
+    """Publish a new revision of ``page`` as an editor would, ticking "material change" or not
+    (with a "what changed" summary, which a material change needs).
 
     Returns the page re-read from the database.
     """
     page = PrivacyNoticePage.objects.get(pk=page.pk)
+    if material:
+        changes.setdefault("change_summary", "We changed what we store.")
     for name, value in changes.items():
         setattr(page, name, value)
     page.material_change = material

@@ -64,11 +64,12 @@ def test_whole_access_flow_on_a_real_worker(worker, centre, settings):
     assert response.status_code == 200
     archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
     names = set(archive.namelist())
-    assert {"data.json", "index.html", "manifest.json", "csv/testapp.Order.csv"} <= names
+    assert {"data.json", "index.html", "manifest.json", "csv/orders.csv"} <= names
     data = json.loads(archive.read("data.json"))
-    orders = next(s for s in data["sections"] if s["key"] == "testapp.Order")
+    orders = next(s for s in data["sections"] if s["model"] == "testapp.Order")
     assert len(orders["rows"]) == 4
-    assert orders["columns"] == [OrderData(Order).field_label(n) for n in OrderData.fields]
+    labels = [OrderData(Order).field_label(n) for n in OrderData.fields]
+    assert orders["columns"] == [*labels, "Kept until"]
     manifest = json.loads(archive.read("manifest.json"))
     assert {f["name"] for f in manifest["files"]} == names - {"manifest.json"}
     report = AccessReport.objects.get(request=dsr)

@@ -3,14 +3,14 @@
 import html
 import json
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core import mail
 from django.test import Client
-from django.utils import timezone
+from django.utils import formats, timezone
 from wagtail.contrib.forms.models import FormSubmission
 from wagtail.models import Revision, RevisionMixin
 from wagtail.search import index
@@ -101,6 +101,11 @@ def test_plan_says_what_happens_to_each_kind_of_data_and_why():
     ]
     latest = max(o.created_at for o in alice.kept_orders)
     assert young.until == plus_years(latest, 7).isoformat()
+    # Each order is kept until its own date, not all until the latest one's.
+    assert young.until_dates == sorted(
+        (plus_years(o.created_at, 7).isoformat(), 1) for o in alice.kept_orders
+    )
+    assert len(young.until_dates) == 3
     assert young.reason == ORDER_REASON
 
     for label, count in [
@@ -119,7 +124,7 @@ def test_plan_says_what_happens_to_each_kind_of_data_and_why():
     assert consents.reason == str(ConsentRecordData.retained_by_law)
     assert consents.until == plus_years(alice.consent_record.created_at, 3).isoformat()
     assert consents.fields == [
-        ("Network address (shortened)", "shortened to the network, no longer one device"),
+        ("Network address", "shortened to the network, no longer one device"),
         ("Browser", "emptied"),
     ]
 
@@ -326,7 +331,11 @@ def test_receipt_holds_no_personal_data_and_is_mailed_to_the_old_address(
     young = next(i for i in dsr.outcome["items"] if i["outcome"] == "anonymised" and
                  i["model"] == "testapp.Order")  # fmt: skip
     assert "- Orders (2): deleted" in body
-    assert f"- Orders (3): anonymised, kept until {young['until']} — {ORDER_REASON}" in body
+    dates = "; ".join(
+        f"1 kept until {formats.date_format(date.fromisoformat(day), 'DATE_FORMAT')}"
+        for day, _count in young["until_dates"]
+    )
+    assert f"- Orders (3): anonymised, {dates} — {ORDER_REASON}" in body
     assert "- Profiles (1): deleted" in body
     assert "- Your consent history (1): anonymised" in body
     assert "- Your account (1):" in body
@@ -378,7 +387,12 @@ def test_the_erase_page_shows_the_plan_in_plain_language(centre):  # noqa: F811
     page = plain_text(markup)
     assert "This is exactly what will happen to your data if you confirm:" in page
     assert "Orders (2 items): deleted" in page
-    assert f"Orders (3 items): anonymised — the rest is kept until {young.until}" in page
+    assert (
+        "Orders (3 items): anonymised: what identifies you goes now, the rest is kept as each "
+        "record below says"
+    ) in page
+    for day, _count in young.until_dates:
+        assert f"kept until {formats.date_format(date.fromisoformat(day), 'DATE_FORMAT')}" in page
     assert f"Why: {ORDER_REASON}" in page
     assert "Email: replaced by an address that reaches nobody" in page
     assert "Shipping address: emptied" in page

@@ -53,7 +53,14 @@ def test_inventory_describes_purpose_basis_recipients_and_retention():
     assert order["lawful_basis"] == "contract"
     assert "6(1)(b)" in order["lawful_basis_label"]
     assert order["categories"] == ["Contact details", "Purchases"]
-    assert order["recipients"] == ["Payment provider", "Carrier"]
+    assert [(r["name"], r["country"], r["outside_eea"]) for r in order["recipients"]] == [
+        ("Payment provider", "SE", False),
+        ("Carrier", "DE", False),
+    ]
+    assert order["transfers"] == []
+    assert order["automated_decisions"] is None
+    assert order["automated_decisions_in_words"].startswith("No decision")
+    assert order["special_categories"] is None
     assert order["subject"] == "customer"
     assert order["email_field"] == "email"
     assert order["on_erasure_request"] == "anonymise"
@@ -65,6 +72,9 @@ def test_inventory_describes_purpose_basis_recipients_and_retention():
         "days": 0,
         "counted_from": "created_at",
         "counted_from_label": "created at",
+        "counted": "from_the_date",
+        "event": "",
+        "in_words": "7 years, counted from “Created at”",
         "then": "delete",
         "reason": "Bookkeeping Act",
     }
@@ -123,21 +133,24 @@ def test_inventory_is_valid_json_as_built():
 # -- the management command ------------------------------------------------------------------
 
 
+@pytest.mark.django_db
 def test_command_json():
     data = json.loads(run_command("--format=json"))
-    assert data["version"] == 1
+    assert data["version"] == 2
     assert data["declarations"] == inventory.build_inventory()
 
 
+@pytest.mark.django_db
 def test_command_json_via_keyword_option():
     out = io.StringIO()
     call_command("gdpr_inventory", format="json", stdout=out)
     assert json.loads(out.getvalue())["declarations"] == inventory.build_inventory()
 
 
+@pytest.mark.django_db
 def test_command_csv_has_one_row_per_declared_field():
     every_row = list(csv.DictReader(io.StringIO(run_command("--format", "csv"))))
-    rows = [row for row in every_row if not row["not_personal_because"]]
+    rows = [row for row in every_row if row["field"] and not row["not_personal_because"]]
     assert len(rows) == sum(len(declaration.fields) for declaration in registry)
     assert {(row["model"], row["field"]) for row in rows} == {
         (declaration.model_label, name) for declaration in registry for name in declaration.fields
@@ -146,7 +159,7 @@ def test_command_csv_has_one_row_per_declared_field():
     assert email["erasure"] == "anonymise:email"
     assert email["lawful_basis"] == "contract"
     assert email["categories"] == "Contact details; Purchases"
-    assert email["recipients"] == "Payment provider; Carrier"
+    assert email["recipients"] == "Payment provider (Sweden); Carrier (Germany)"
     assert "7 years" in email["retention"]
     assert "Bookkeeping Act" in email["retention"]
     assert email["retained_by_law"].startswith("Bookkeeping Act")
@@ -156,6 +169,8 @@ def test_command_csv_has_one_row_per_declared_field():
     assert phone["retention"] == ""
     assert email["data_subjects"] == "Members of the site"
     # Then each field said not to be personal data, with the site's reason.
+    [organisation] = [row for row in every_row if not row["model"]]
+    assert set(organisation) >= {"controller", "data_protection_officer", "security_measures"}
     excluded = {
         (row["model"], row["field"]): row["not_personal_because"]
         for row in every_row
@@ -167,11 +182,13 @@ def test_command_csv_has_one_row_per_declared_field():
     assert len(excluded) == 6  # testapp/gdpr.py excludes six fields
 
 
+@pytest.mark.django_db
 def test_command_markdown_has_a_heading_per_model():
     text = run_command()  # markdown is the default
     assert text.startswith("# Record of processing activities")
     headings = [line for line in text.splitlines() if line.startswith("## ")]
     assert headings == [
+        "## Controller, data protection officer and security",
         *(f"## {d.display_name} (`{d.model_label}`)" for d in registry),
         "## Fields that are not personal data",
     ]
@@ -180,6 +197,7 @@ def test_command_markdown_has_a_heading_per_model():
     assert "| `shipping_address` | Shipping address | anonymise:text | reviewed |" in text
 
 
+@pytest.mark.django_db
 def test_markdown_escapes_table_breaking_text(monkeypatch):
     class PipeOrderData(PersonalData):
         subject = "customer"
@@ -197,6 +215,7 @@ def test_markdown_escapes_table_breaking_text(monkeypatch):
     assert table_rows == ["| `total` | Net \\| gross | delete | — |"]
 
 
+@pytest.mark.django_db
 @pytest.mark.parametrize("output_format", ["json", "csv", "markdown"])
 def test_command_output_writes_a_file(tmp_path, output_format):
     target = tmp_path / f"inventory.{output_format}"

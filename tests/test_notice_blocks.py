@@ -81,7 +81,7 @@ def test_the_inventory_block_lists_what_the_code_declares():
     assert "<h4>Orders</h4>" in html
     assert "Shipping address" in html
     assert "Deliver and bill orders" in html
-    assert "Payment provider, Carrier" in html
+    assert "Payment provider (Sweden); Carrier (Germany)" in html
     assert "Bookkeeping Act: accounting records are kept for 7 years" in html
     assert "To give you the service you signed up for" in html  # the contract group
     # the other test-app declarations and their purposes

@@ -22,6 +22,7 @@ from tests.conftest import broker_unreachable
 from tests.testapp.models import Order, Profile
 from wagtail_gdpr import erasure, recipients, rectification, tasks
 from wagtail_gdpr.models import DataSubjectRequest
+from wagtail_gdpr.registry import Recipient, registry
 
 pytestmark = pytest.mark.django_db
 
@@ -134,22 +135,20 @@ def test_a_direct_edit_of_data_nobody_receives_tells_nobody(django_capture_on_co
     assert "recipients" not in dsr.outcome
 
 
-def test_a_direct_edit_of_received_data_is_told_too(django_capture_on_commit_callbacks, settings):
-    from tests.testapp.gdpr import ProfileData
-
+def test_a_direct_edit_of_received_data_is_told_too(
+    django_capture_on_commit_callbacks, monkeypatch
+):
     alice = make_member("alice")
     profile = Profile.objects.create(user=alice, phone="1")
     hook = Recorder()
-    original = ProfileData.recipients
-    ProfileData.recipients = ["Loyalty partner"]
-    try:
-        with (
-            hooks.register_temporarily(recipients.HOOK, hook),
-            django_capture_on_commit_callbacks(execute=True),
-        ):
-            dsr = rectification.apply_direct(alice, "testapp.Profile", profile.pk, "phone", "2")
-    finally:
-        ProfileData.recipients = original
+    monkeypatch.setattr(
+        registry.get(Profile), "recipients", [Recipient("Loyalty partner", country="SE")]
+    )
+    with (
+        hooks.register_temporarily(recipients.HOOK, hook),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        dsr = rectification.apply_direct(alice, "testapp.Profile", profile.pk, "phone", "2")
 
     assert [(r, e["fields"], e["kind"]) for r, e in hook.calls] == [
         ("Loyalty partner", ["phone"], "rectification")

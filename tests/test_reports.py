@@ -105,19 +105,25 @@ def test_the_zip_has_json_csv_html_and_a_manifest(requested):
     assert {"testapp.Order", "testapp.OrderNote", "testapp.Profile"} <= declared
     assert "testapp.Author" not in declared  # people who are not members: never in a copy
 
-    assert set(opened.files) == (
-        {"data.json", "index.html", "manifest.json"} | {f"csv/{key}.csv" for key in declared}
-    )
     data = opened.data
-    assert data["format_version"] == 1
+    keys = {s["model"]: s["key"] for s in data["sections"]}
+    # Files and keys name the data, not the code: orders.csv, never testapp.Order.csv.
+    assert keys["testapp.Order"] == "orders"
+    assert keys["wagtail_gdpr.MemberActivity"] == "member-activity"
+    assert set(opened.files) == (
+        {"data.json", "index.html", "manifest.json"} | {f"csv/{key}.csv" for key in keys.values()}
+    )
+    assert data["format_version"] == 2
     assert data["request_id"] == dsr.pk
     assert data["member_id"] == requested["member"].pk
-    assert {s["key"] for s in data["sections"]} == declared
+    assert data["time_zone"] == "Europe/Stockholm"
+    assert set(keys) == declared
     for section in data["sections"]:
-        assert set(section) == {"key", "name", "facts", "columns", "rows"}
+        assert set(section) == {"key", "model", "name", "facts", "columns", "fields", "rows"}
         assert section["facts"]["purpose"]
-        width = len(registry.get(_model(section["key"])).fields)
-        assert len(section["columns"]) == width, section["key"]
+        declaration = registry.get(_model(section["model"]))
+        width = len(declaration.fields) + (1 if declaration.retention else 0)
+        assert len(section["columns"]) == len(section["fields"]) == width, section["key"]
         assert all(len(row) == width for row in section["rows"]), section["key"]
         csv_rows = opened.csv_rows(section["key"])
         assert csv_rows[0] == section["columns"]
@@ -132,7 +138,7 @@ def _model(label):
 def test_only_the_members_rows_and_only_declared_fields(requested):
     opened, member = requested["zip"], requested["member"]
     orders = opened.section("testapp.Order")
-    assert orders["columns"] == ["Email", "Shipping address", "Total", "Created at"]
+    assert orders["columns"] == ["Email", "Shipping address", "Total", "Created at", "Kept until"]
     addresses = sorted(row[1] for row in orders["rows"])
     assert addresses == sorted(["mine Street 1", XSS, "mine guest"])  # the guest order by email
     assert [row[2] for row in orders["rows"] if row[1] == "mine Street 1"] == ["12.50"]
@@ -147,7 +153,7 @@ def test_only_the_members_rows_and_only_declared_fields(requested):
     assert not any("assword" in column for column in account["columns"])
     confirmed = opened.section("wagtail_gdpr.VerifiedEmail")
     assert [row[0] for row in confirmed["rows"]] == ["guest.member@example.com"]
-    order_csv = opened.csv_rows("testapp.Order")
+    order_csv = opened.model_csv_rows("testapp.Order")
     assert sorted(row[1] for row in order_csv[1:]) == addresses
 
     # Nothing of the neighbour, in any file: not their rows, address, password or consent.
@@ -157,7 +163,7 @@ def test_only_the_members_rows_and_only_declared_fields(requested):
         for leak in ("theirs", "other@example.com", "other-alias", "stranger@", other.password):
             assert leak not in text, (name, leak)
     assert member.password not in "".join(c.decode() for c in opened.files.values())
-    assert [e["action"] for e in opened.data["consent_history"]] == [ConsentRecord.GIVEN]
+    assert [e["action"]["code"] for e in opened.data["consent_history"]] == [ConsentRecord.GIVEN]
 
 
 @pytest.mark.django_db
@@ -185,8 +191,9 @@ def test_index_html_tells_the_art_15_facts_and_the_consent_history(requested):
     for fact in (
         "Deliver and bill orders",  # purpose
         "Contact details, Purchases",  # categories
-        "Payment provider, Carrier",  # recipients
-        "7 years from created at: Bookkeeping Act",  # retention
+        "Payment provider (Sweden); Carrier (Germany)",  # recipients and their countries
+        "7 years, counted from “Created at”. Why: Bookkeeping Act",  # retention
+        "No decision about you is made by automated means",  # Art. 22: said, even if none
         "Bookkeeping Act: accounting records are kept for 7 years",  # kept despite erasure
         "You gave it to us, or it was recorded while you used the site.",  # source
     ):
@@ -231,8 +238,8 @@ def test_html_shows_a_limited_number_of_rows_the_data_files_all(
     visits = opened.html_section("Visits")
     assert html_rows(visits) == 2
     assert "Only the first 2 of 7 rows are shown here" in visits
-    assert "csv/testapp.Visit.csv" in visits
-    assert len(opened.csv_rows("testapp.Visit")) == 1 + 7
+    assert "csv/visits.csv" in visits
+    assert len(opened.csv_rows("visits")) == 1 + 7
     assert len(opened.section("testapp.Visit")["rows"]) == 7
     # A section within the limit says nothing of the kind.
     profile = opened.html_section("Profiles")

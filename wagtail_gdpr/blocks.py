@@ -91,6 +91,8 @@ class ConsentBlock(blocks.StructBlock):
     def get_context(self, value, parent_context=None):
         context = super().get_context(value, parent_context=parent_context)
         purpose = value.get("purpose")
+        # The original's text in the reader's language: the block may name any translation.
+        purpose = purpose.original().for_reader() if purpose is not None else None
         request = (parent_context or {}).get("request")
         user = getattr(request, "user", None)
         context["purpose"] = purpose

@@ -8,8 +8,10 @@ import re
 
 from django.apps import apps
 from django.db.models import Q
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
+from wagtail_gdpr import readable
 from wagtail_gdpr.registry import (
     ANONYMISE,
     CONTRACT,
@@ -77,12 +79,13 @@ class FormSubmissionData(PersonalData):
     categories = [_("What you wrote in the form")]
     source = _("You filled in a form on the site.")
     fields = {
-        "form_data": Field(label=_("Your answers")),
+        "page": Field(label=_("Form")),
         "submit_time": Field(label=_("Sent")),
-        "page": Field(label=_("Form page")),
+        "form_data": Field(label=_("Your answers"), words=readable.mapping_in_words),
     }
     on_erasure = DELETE
     label = _("Form submissions")
+    record_label = "page__title"
 
     def subject_filter(self, user, emails):
         emails = sorted({e.strip().lower() for e in emails if e and e.strip()})
@@ -104,15 +107,16 @@ class ConsentRecordData(PersonalData):
     categories = [_("Your consent choices")]
     source = _("Recorded when you gave, withdrew or acknowledged consent.")
     fields = {
+        "created_at": Field(label=_("When")),
+        "action": Field(label=_("What you did")),
         "purpose": Field(label=_("Purpose")),
         "purpose_version": Field(label=_("Version of the text")),
         "notice_version": Field(label=_("Version of the privacy notice")),
-        "action": Field(label=_("What you did")),
-        "text_sha256": Field(label=_("Fingerprint of the text shown")),
+        "locale": Field(label=_("Language of the text"), words=readable.language_name),
         "source": Field(label=_("Where")),
-        "ip_address": Field(anonymiser="ip", label=_("Network address (shortened)")),
+        "ip_address": Field(anonymiser="ip", label=_("Network address")),
         "user_agent": Field(anonymiser="text", label=_("Browser")),
-        "created_at": Field(label=_("When")),
+        "text_sha256": Field(label=_("Fingerprint of the text shown")),
     }
     on_erasure = ANONYMISE
     retained_by_law = _(
@@ -124,8 +128,10 @@ class ConsentRecordData(PersonalData):
         from_field="created_at",
         reason=_("The general limitation period for claims"),
         then=DELETE,
+        event=_("you made the choice"),
     )
     label = _("Your consent history")
+    record_label = "created_at"
 
     def keep_from_retention(self, rows):
         """The line a consent in force rests on is its proof: it stays while the consent does."""
@@ -146,6 +152,7 @@ class ConsentStateData(PersonalData):
     }
     on_erasure = DELETE
     label = _("Your current consent choices")
+    record_label = "purpose__name"
 
 
 class MemberActivityData(PersonalData):
@@ -155,11 +162,11 @@ class MemberActivityData(PersonalData):
     categories = [_("Account activity"), _("Network address"), _("Browser")]
     source = _("Recorded while you used the site.")
     fields = {
+        "created_at": Field(label=_("When")),
         "kind": Field(label=_("What")),
-        "detail": Field(label=_("Details")),
+        "detail": Field(label=_("Details"), words=readable.activity_detail_in_words),
         "ip_address": Field(anonymiser="ip", label=_("Network address")),
         "user_agent": Field(anonymiser="text", label=_("Browser")),
-        "created_at": Field(label=_("When")),
     }
     on_erasure = DELETE
     retention = Retention(
@@ -167,8 +174,10 @@ class MemberActivityData(PersonalData):
         from_field="created_at",
         reason=_("Security logs are only useful for a year"),
         then=DELETE,
+        event=_("it happened"),
     )
     label = _("Your activity")
+    record_label = "created_at"
 
 
 class VerifiedEmailData(PersonalData):
@@ -183,6 +192,7 @@ class VerifiedEmailData(PersonalData):
     }
     on_erasure = DELETE
     label = _("Your confirmed email addresses")
+    record_label = "email"
 
 
 class DataSubjectRequestData(PersonalData):
@@ -207,7 +217,9 @@ class DataSubjectRequestData(PersonalData):
         "contact_details": Field(anonymiser="text", label=_("Other contact details")),
         "identity_check": Field(anonymiser="text", label=_("How we checked who you are")),
         # Proposed corrections: old and new values, and the member's reason.
-        "payload": Field(anonymiser="empty", label=_("Details")),
+        "payload": Field(
+            anonymiser="empty", label=_("Details"), words=readable.request_details_in_words
+        ),
     }
     on_erasure = ANONYMISE
     retained_by_law = _(
@@ -219,8 +231,10 @@ class DataSubjectRequestData(PersonalData):
         from_field="received_at",
         reason=_("The general limitation period for claims"),
         then=DELETE,
+        event=_("we received the request"),
     )
     label = _("Your privacy requests")
+    record_label = "received_at"
 
 
 class AccessReportData(PersonalData):
@@ -231,7 +245,7 @@ class AccessReportData(PersonalData):
     source = _("Made when you asked for a copy.")
     fields = {
         "file": Field(anonymiser="file", label=_("File")),
-        "size": Field(label=_("Size in bytes")),
+        "size": Field(label=_("Size"), words=lambda size: filesizeformat(size or 0)),
         "sha256": Field(label=_("Fingerprint (SHA-256)")),
         "created_at": Field(label=_("Made")),
         "expires_at": Field(label=_("Available until")),
@@ -239,6 +253,7 @@ class AccessReportData(PersonalData):
     }
     on_erasure = ANONYMISE
     label = _("Copies of your data")
+    record_label = "created_at"
 
 
 class RequestNoteData(PersonalData):

@@ -27,6 +27,7 @@ TAG = "gdpr"
 UNDECLARED_PERSONAL_DATA = "wagtail_gdpr.W001"
 UNKNOWN_JOBS_BACKEND = "wagtail_gdpr.E002"
 JOBS_IN_PROCESS = "wagtail_gdpr.W002"
+RECIPIENT_WITHOUT_COUNTRY = "wagtail_gdpr.W003"
 
 _NAME_PATTERNS = [
     (re.compile(r"e_?mail"), "an email address"),
@@ -184,6 +185,27 @@ def check_undeclared_personal_data(app_configs=None, **kwargs):
                     )
                 )
     return warnings
+
+
+@checks.register(checks.Tags.models, TAG)
+def check_recipients_have_a_country(app_configs=None, **kwargs):
+    """Members are told where their data goes (GDPR Art. 13(1)(e), (f)): every recipient needs
+    a country, so that a transfer outside the EEA cannot go unnoticed."""
+    return [
+        checks.Warning(
+            f"{declaration.model_label}: the recipient {str(recipient.name)!r} has no country, "
+            "so nobody can tell whether data goes outside the EEA.",
+            hint=(
+                "Declare it as Recipient(name, country='SE'); outside the EEA add the "
+                "safeguard, its details and how members get a copy."
+            ),
+            obj=declaration.model,
+            id=RECIPIENT_WITHOUT_COUNTRY,
+        )
+        for declaration in registry
+        for recipient in declaration.recipients
+        if not recipient.country
+    ]
 
 
 @checks.register(TAG)

@@ -92,6 +92,11 @@ SETTINGS: dict[str, Setting] = {
         "At least how many days before a restriction is lifted the member is told (GDPR "
         "Art. 18(3)).",
     ),
+    "WAGTAIL_GDPR_FINANCIAL_YEAR_START": Setting(
+        1,
+        "The month (1 to 12) the financial year starts in, for retention counted after the "
+        "end of a financial year.",
+    ),
     "WAGTAIL_GDPR_JOBS": Setting(
         "auto",
         "Where background work runs: 'auto' (Celery when the site's Celery app has a broker, "

@@ -58,6 +58,18 @@ SEND_DEADLINE_REMINDERS = Job("wagtail_gdpr.send_deadline_reminders")
 DISCARD_UNCONFIRMED_REQUESTS = Job("wagtail_gdpr.discard_unconfirmed_requests")
 REQUEUE_RECIPIENT_NOTICES = Job("wagtail_gdpr.requeue_recipient_notices")
 
+#: Every periodic job: the beat schedule's entries, and what ``manage.py gdpr_run_periodic``
+#: runs in-process on a site without a worker.
+PERIODIC = (
+    RUN_RETENTION,
+    REQUEUE_STUCK_REQUESTS,
+    PURGE_EXPIRED_REPORTS,
+    REMOVE_PENDING_FILES,
+    SEND_DEADLINE_REMINDERS,
+    DISCARD_UNCONFIRMED_REQUESTS,
+    REQUEUE_RECIPIENT_NOTICES,
+)
+
 
 class ConfigurationError(ValueError):
     pass
@@ -103,6 +115,13 @@ def run_here(job: Job, *args) -> bool:
         )
         return False
     return True
+
+
+def run_periodic_here() -> dict[str, bool]:
+    """Run every periodic job once, in this process: ``{task name: done}``. For sites without
+    a worker and beat, from cron or ``manage.py gdpr_run_periodic --every``; each job is
+    idempotent, so running it more often than its beat schedule is safe."""
+    return {job.name: run_here(job) for job in PERIODIC}
 
 
 def send(job: Job, *args) -> bool:

@@ -26,11 +26,12 @@ reads these declarations; nothing else decides what is personal data.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.apps import apps
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
 from django.db import models
@@ -42,9 +43,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from wagtail import hooks
 
+from wagtail_gdpr import countries
 from wagtail_gdpr.anonymisers import Anonymiser, get_anonymiser
 from wagtail_gdpr.conf import app_settings
-from wagtail_gdpr.periods import shift_months
+from wagtail_gdpr.periods import financial_year_start, shift_months
 
 # Lawful bases of GDPR Art. 6(1).
 CONSENT = "consent"
@@ -82,6 +84,57 @@ CORRECTION_MODES = (DIRECT, REVIEWED)
 #: ``subject`` of a declaration whose rows are the members themselves (the user model).
 SELF = "self"
 
+# Safeguards of a transfer to a country outside the EEA (GDPR Art. 45 to 49).
+ADEQUACY = "adequacy"
+STANDARD_CLAUSES = "standard_contractual_clauses"
+BINDING_CORPORATE_RULES = "binding_corporate_rules"
+DEROGATION = "derogation"
+
+SAFEGUARDS = {
+    ADEQUACY: _("An adequacy decision of the European Commission (GDPR Art. 45)"),
+    STANDARD_CLAUSES: _("Standard data protection clauses (GDPR Art. 46(2)(c))"),
+    BINDING_CORPORATE_RULES: _("Binding corporate rules (GDPR Art. 47)"),
+    DEROGATION: _("An exception for a specific situation (GDPR Art. 49)"),
+}
+
+# Grounds that allow special categories of personal data (GDPR Art. 9(2)).
+EXPLICIT_CONSENT = "explicit_consent"
+EMPLOYMENT_AND_SOCIAL_SECURITY = "employment_and_social_security"
+VITAL_INTERESTS_OF_SOMEONE_UNABLE_TO_CONSENT = "vital_interests_unable_to_consent"
+NOT_FOR_PROFIT_MEMBERS = "not_for_profit_members"
+MADE_PUBLIC_BY_THE_PERSON = "made_public"
+LEGAL_CLAIMS = "legal_claims"
+SUBSTANTIAL_PUBLIC_INTEREST = "substantial_public_interest"
+HEALTH_OR_SOCIAL_CARE = "health_or_social_care"
+PUBLIC_HEALTH = "public_health"
+ARCHIVING_RESEARCH_STATISTICS = "archiving_research_statistics"
+
+SPECIAL_CATEGORY_GROUNDS = {
+    EXPLICIT_CONSENT: _("Your explicit consent (GDPR Art. 9(2)(a))"),
+    EMPLOYMENT_AND_SOCIAL_SECURITY: _(
+        "Obligations in employment and social security law (GDPR Art. 9(2)(b))"
+    ),
+    VITAL_INTERESTS_OF_SOMEONE_UNABLE_TO_CONSENT: _(
+        "To protect someone's life when they cannot consent (GDPR Art. 9(2)(c))"
+    ),
+    NOT_FOR_PROFIT_MEMBERS: _(
+        "The activities of a not-for-profit body, about its members (GDPR Art. 9(2)(d))"
+    ),
+    MADE_PUBLIC_BY_THE_PERSON: _("You made the data public yourself (GDPR Art. 9(2)(e))"),
+    LEGAL_CLAIMS: _("To establish, exercise or defend legal claims (GDPR Art. 9(2)(f))"),
+    SUBSTANTIAL_PUBLIC_INTEREST: _("A substantial public interest set in law (GDPR Art. 9(2)(g))"),
+    HEALTH_OR_SOCIAL_CARE: _("Health or social care (GDPR Art. 9(2)(h))"),
+    PUBLIC_HEALTH: _("Public health (GDPR Art. 9(2)(i))"),
+    ARCHIVING_RESEARCH_STATISTICS: _(
+        "Archiving in the public interest, research or statistics (GDPR Art. 9(2)(j))"
+    ),
+}
+
+# How a retention period is counted from its date.
+FROM_THE_DATE = "from_the_date"  # N years after the date itself
+AFTER_FINANCIAL_YEAR = "after_financial_year"  # N years after the end of that financial year
+COUNTING = (FROM_THE_DATE, AFTER_FINANCIAL_YEAR)
+
 
 @dataclass(frozen=True)
 class Field:
@@ -94,6 +147,61 @@ class Field:
     anonymiser: str | Anonymiser | None = None
     label: str | None = None
     correction: str | None = None
+    #: For a foreign key: the related object's field members read instead of its ``__str__``
+    #: (``"reference"`` shows an order by its order number). Never a raw id.
+    shows: str | None = None
+    #: ``fn(value) -> str``: the value in words for people, where the general rules do not
+    #: suit (a JSON field whose keys need explaining). Machines still get the stored value.
+    words: Callable | None = None
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """Who receives the data: a name or a category of recipients, and where they are.
+
+    ``country`` is an ISO 3166-1 code. A country outside the EEA makes it a transfer, which
+    needs a ``safeguard`` (one of :data:`SAFEGUARDS`), the details of it (which decision, which
+    clauses, which exception) and how members get a copy of it (GDPR Art. 13(1)(f), 46).
+    """
+
+    name: str
+    country: str
+    safeguard: str | None = None
+    safeguard_details: str = ""
+    how_to_get_a_copy: str = ""
+
+    def __str__(self):
+        return str(self.name)
+
+    @property
+    def is_transfer(self) -> bool:
+        """Does sending data to this recipient take it outside the EEA?"""
+        return bool(self.country) and not countries.in_eea(self.country)
+
+    @property
+    def country_name(self) -> str:
+        return countries.name(self.country) if self.country else ""
+
+    @property
+    def safeguard_label(self) -> str:
+        return str(SAFEGUARDS[self.safeguard]) if self.safeguard in SAFEGUARDS else ""
+
+
+@dataclass(frozen=True)
+class AutomatedDecisions:
+    """Decisions made about people by automated means, or profiling (GDPR Art. 13(2)(f), 22).
+
+    Say, in words members understand, how it works (``logic``), what it means for them
+    (``significance``) and what may follow (``consequences``). ``profiling`` is True when it
+    evaluates personal aspects such as interests or behaviour; ``legal_effect`` when a decision
+    made this way alone has legal or similarly significant effects (GDPR Art. 22(1)).
+    """
+
+    logic: str
+    significance: str
+    consequences: str
+    profiling: bool = True
+    legal_effect: bool = False
 
 
 @dataclass(frozen=True)
@@ -106,14 +214,28 @@ class Retention:
     months: int = 0
     days: int = 0
     then: str = DELETE
+    #: :data:`FROM_THE_DATE` (the period starts on the date itself) or
+    #: :data:`AFTER_FINANCIAL_YEAR` (at the end of the financial year the date falls in; the
+    #: year's first month is ``WAGTAIL_GDPR_FINANCIAL_YEAR_START``), as bookkeeping laws count.
+    counted: str = FROM_THE_DATE
+    #: What the date is, in words that follow "after" or "in which": "the ticket is closed",
+    #: "the order was placed", "your contract ends".
+    event: str = ""
 
     def expires(self, start: date | datetime) -> date | datetime:
         """When a row whose ``from_field`` holds ``start`` is past its retention.
 
         The exact inverse of :meth:`cutoff`: a row is past it when ``start < cutoff(now)``.
         Where a month is too short for the day (31 January + 1 month), the row expires at the
-        start of the following month, never before.
+        start of the following month, never before. Counted after a financial year, the period
+        starts on the first day of the next financial year, at midnight in the site's time zone.
         """
+        if self.counted == AFTER_FINANCIAL_YEAR:
+            day = timezone.localtime(start).date() if _is_aware(start) else _as_date(start)
+            year_end = financial_year_start(day, _first_month(), years_later=1)
+            target = shift_months(year_end, 12 * self.years + self.months)
+            target += timedelta(days=self.days)
+            return _at_local_midnight(target) if isinstance(start, datetime) else target
         start = start + timedelta(days=self.days)
         target = shift_months(start, 12 * self.years + self.months)
         if target.day != start.day:  # clamped to the end of a shorter month
@@ -125,6 +247,14 @@ class Retention:
     def cutoff(self, now: datetime | None = None) -> datetime:
         """Rows whose ``from_field`` is before this moment are past their retention."""
         now = now or timezone.now()
+        if self.counted == AFTER_FINANCIAL_YEAR:
+            # Past it when the financial year after the date began on or before ``shifted``:
+            # when the date is before the start of the financial year ``shifted`` falls in.
+            local = timezone.localtime(now) if _is_aware(now) else now
+            shifted = shift_months(
+                local - timedelta(days=self.days), -(12 * self.years + self.months)
+            )
+            return _at_local_midnight(financial_year_start(shifted.date(), _first_month()))
         return shift_months(now, -(12 * self.years + self.months)) - timedelta(days=self.days)
 
     @property
@@ -142,6 +272,28 @@ class Retention:
         return ", ".join(parts)
 
 
+def _is_aware(value) -> bool:
+    return isinstance(value, datetime) and timezone.is_aware(value)
+
+
+def _as_date(value: date | datetime) -> date:
+    return value.date() if isinstance(value, datetime) else value
+
+
+def _first_month() -> int:
+    return int(app_settings.FINANCIAL_YEAR_START)
+
+
+def _at_local_midnight(day: date) -> datetime:
+    """The start of ``day`` in the site's time zone (aware when USE_TZ is on)."""
+    moment = datetime(day.year, day.month, day.day)
+    return timezone.make_aware(moment) if timezone.is_naive(moment) and _use_tz() else moment
+
+
+def _use_tz() -> bool:
+    return bool(getattr(settings, "USE_TZ", False))
+
+
 class PersonalData:
     """Base class of a declaration. Subclass it and set the attributes in ``gdpr.py``."""
 
@@ -156,7 +308,18 @@ class PersonalData:
     purpose: str = ""
     lawful_basis: str = ""
     categories: Sequence[str] = ()
-    recipients: Sequence[str] = ()
+    #: Who receives the data: :class:`Recipient` (name or category, and country); a plain
+    #: string is a recipient whose country is not said, which the system check reports.
+    recipients: Sequence[Recipient | str] = ()
+    #: Automated decisions or profiling done with the data (GDPR Art. 22); ``None``: none, and
+    #: every reader says so.
+    automated_decisions: AutomatedDecisions | None = None
+    #: Special categories of data (GDPR Art. 9(1)) among it, in words: "Health", "Religion".
+    special_categories: Sequence[str] = ()
+    #: What allows the special categories: one of :data:`SPECIAL_CATEGORY_GROUNDS`.
+    special_category_ground: str = ""
+    #: With :data:`EXPLICIT_CONSENT`: the slug of the consent purpose members agree to it with.
+    explicit_consent_purpose: str = ""
     source: str = _("You gave it to us, or it was recorded while you used the site.")
     #: The export allowlist: a field that is not named here is never exported.
     fields: Mapping[str, Field] = {}
@@ -167,6 +330,10 @@ class PersonalData:
     retention: Retention | None = None
     #: Shown to members; defaults to the model's plural verbose name.
     label: str | None = None
+    #: What names one record for members where they read records one by one (the erasure plan):
+    #: a field, or a path through foreign keys (``"reference"``, ``"page__title"``); empty: the
+    #: model's own ``__str__``, when it has one.
+    record_label: str = ""
     #: Who the rows are about: the category of data subjects (GDPR Art. 30(1)(c)).
     data_subjects: str = _("Members of the site")
     #: ``False`` for data about people who are not members (authors, staff bylines, contact
@@ -183,6 +350,10 @@ class PersonalData:
     def __init__(self, model: type[models.Model]):
         self.model = model
         self.fields = {name: spec or Field() for name, spec in dict(self.fields).items()}
+        self.recipients = [
+            r if isinstance(r, Recipient) else Recipient(name=r, country="")
+            for r in self.recipients
+        ]
         self.validate()
 
     def __repr__(self):
@@ -215,6 +386,11 @@ class PersonalData:
     def anonymiser_for(self, name: str) -> Anonymiser | None:
         spec = self.fields[name]
         return get_anonymiser(spec.anonymiser) if spec.anonymiser else None
+
+    @property
+    def transfers(self) -> list[Recipient]:
+        """The recipients outside the EEA: each a transfer, with its safeguard."""
+        return [r for r in self.recipients if r.is_transfer]
 
     def erasure_action(self, name: str) -> str:
         """``delete``, ``anonymise:<anonymiser>`` or ``keep``: what erasure does to one field."""
@@ -295,6 +471,66 @@ class PersonalData:
             self._validate_retention(self.retention)
         elif self.retained_by_law:
             self._fail("retained_by_law needs a retention rule, or the rows would be kept forever")
+        for recipient in self.recipients:
+            self._validate_recipient(recipient)
+        if self.automated_decisions is not None:
+            self._validate_automated_decisions(self.automated_decisions)
+        self._validate_special_categories()
+
+    def _validate_recipient(self, recipient: Recipient):
+        if not str(recipient.name).strip():
+            self._fail("a recipient needs a name, or the category of recipients")
+        if not recipient.country:
+            return  # not said: the system check reports it
+        if not countries.is_known(recipient.country):
+            self._fail(
+                f"recipient {str(recipient.name)!r}: {recipient.country!r} is not an ISO 3166-1 "
+                "country code"
+            )
+        if not recipient.is_transfer:
+            return
+        if recipient.safeguard not in SAFEGUARDS:
+            self._fail(
+                f"recipient {str(recipient.name)!r} is in {recipient.country}, outside the EEA: "
+                f"the transfer needs a safeguard, one of {', '.join(SAFEGUARDS)} "
+                "(GDPR Art. 44 to 49)"
+            )
+        if not recipient.safeguard_details or not recipient.how_to_get_a_copy:
+            self._fail(
+                f"recipient {str(recipient.name)!r}: a transfer outside the EEA needs "
+                "safeguard_details (which decision, clauses or exception) and how_to_get_a_copy "
+                "(GDPR Art. 13(1)(f))"
+            )
+
+    def _validate_automated_decisions(self, decisions):
+        if not isinstance(decisions, AutomatedDecisions):
+            self._fail("automated_decisions must be AutomatedDecisions(...) or None")
+        for name in ("logic", "significance", "consequences"):
+            if not str(getattr(decisions, name)).strip():
+                self._fail(f"automated_decisions needs {name}, in words members understand")
+
+    def _validate_special_categories(self):
+        if not self.special_categories:
+            if self.special_category_ground or self.explicit_consent_purpose:
+                self._fail("special_category_ground is only for special_categories")
+            return
+        if self.special_category_ground not in SPECIAL_CATEGORY_GROUNDS:
+            self._fail(
+                "special categories of data (GDPR Art. 9) need special_category_ground, one of "
+                f"{', '.join(SPECIAL_CATEGORY_GROUNDS)}"
+            )
+        if self.special_category_ground == EXPLICIT_CONSENT:
+            if not self.explicit_consent_purpose:
+                self._fail(
+                    "special_category_ground=EXPLICIT_CONSENT needs explicit_consent_purpose: "
+                    "the slug of the consent purpose members give it with"
+                )
+            if self.lawful_basis != CONSENT:
+                self._fail("special categories under explicit consent need lawful_basis=CONSENT")
+        elif self.explicit_consent_purpose:
+            self._fail(
+                "explicit_consent_purpose is only for special_category_ground=EXPLICIT_CONSENT"
+            )
 
     def _validate_other_people(self):
         """A declaration of people who are not members says who they are and how they are told."""
@@ -360,6 +596,16 @@ class PersonalData:
             problem = anonymiser.problem_with(field)
             if problem:
                 self._fail(f"field {name!r}: {problem}")
+        if spec.shows is not None:
+            related = field.related_model if field.is_relation else None
+            if related is None or not (field.many_to_one or field.one_to_one):
+                self._fail(f"field {name!r}: shows= is only for a foreign key")
+            try:
+                related._meta.get_field(spec.shows)
+            except FieldDoesNotExist:
+                self._fail(
+                    f"field {name!r}: shows={spec.shows!r} is not a field of {related._meta.label}"
+                )
         if spec.correction is not None and spec.correction not in CORRECTION_MODES:
             self._fail(
                 f"field {name!r}: correction must be one of {CORRECTION_MODES}, "
@@ -376,6 +622,8 @@ class PersonalData:
             self._fail(f"retention.then must be one of {ROW_ACTIONS}, not {retention.then!r}")
         if not retention.reason:
             self._fail("retention needs a reason members can read")
+        if retention.counted not in COUNTING:
+            self._fail(f"retention.counted must be one of {COUNTING}, not {retention.counted!r}")
 
 
 class Registry:

@@ -98,10 +98,10 @@ def declaration_slug(declaration) -> str:
 def purposes() -> dict[str, Purpose]:
     """Every purpose a member may name, by slug: consent purposes first, then declarations."""
     found: dict[str, Purpose] = {}
-    for slug, name, required in ConsentPurpose.objects.filter(active=True).values_list(
-        "slug", "name", "required"
-    ):
+    for purpose in ConsentPurpose.objects.originals().filter(active=True):
+        slug, required = purpose.slug, purpose.required
         basis = CONTRACT if required else CONSENT
+        name = purpose.for_reader().name  # in the member's language
         found[slug] = Purpose(slug, name, frozenset({basis}), None if required else slug)
     for declaration in registry.about_members():
         slug = declaration_slug(declaration)

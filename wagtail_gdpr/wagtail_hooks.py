@@ -7,7 +7,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from wagtail_gdpr import audit
-from wagtail_gdpr.admin import corrections, modeladmin, queue
+from wagtail_gdpr.admin import corrections, modeladmin, queue, retention
 from wagtail_gdpr.staff.people import can_manage
 from wagtail_gdpr.tables import ConsentPurpose
 
@@ -26,7 +26,7 @@ register_snippet(ConsentPurposeViewSet)
 
 @hooks.register("register_admin_urls")
 def register_queue_urls():
-    return [*queue.urls(), *corrections.urls()]
+    return [*queue.urls(), *corrections.urls(), *retention.urls()]
 
 
 # After the queue's own URLs: where the paths meet, those resolve first.

@@ -3,7 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from wagtail_gdpr import registry
-from wagtail_gdpr.registry import Field, PersonalData, Retention
+from wagtail_gdpr.registry import AutomatedDecisions, Field, PersonalData, Recipient, Retention
 
 from .models import (
     MemberProfile,
@@ -17,8 +17,30 @@ BOOKKEEPING_ACT = _(
     "The Swedish Bookkeeping Act (bokföringslagen, chapter 7, section 2) requires us to keep "
     "accounting records, orders included, for seven years after the end of the financial year."
 )
-PAYMENT_PROVIDER = _("Our payment provider, to take payment")
-CARRIER = _("The carrier that delivers your parcel")
+PAYMENT_PROVIDER = Recipient(_("Our payment provider, to take payment"), country="SE")
+CARRIER = Recipient(_("The carrier that delivers your parcel"), country="SE")
+# The newsletter is sent through a mailing service in the United States.
+MAILING_SERVICE = Recipient(
+    _("The mailing service that sends the newsletter"),
+    country="US",
+    safeguard=registry.ADEQUACY,
+    safeguard_details=_(
+        "the EU–US Data Privacy Framework, under which the service is certified "
+        "(Commission decision of 10 July 2023)"
+    ),
+    how_to_get_a_copy=_(
+        "the decision is public at eur-lex.europa.eu; ask our data protection officer, "
+        "dpo@example.com, for the service's certification"
+    ),
+)
+# Orders are accounting records: kept until seven full financial years have passed.
+ORDERS_KEPT = {
+    "years": 7,
+    "from_field": "created_at",
+    "reason": BOOKKEEPING_ACT,
+    "counted": registry.AFTER_FINANCIAL_YEAR,
+    "event": _("the order was placed"),
+}
 
 
 @registry.register(MemberProfile)
@@ -54,7 +76,6 @@ class OrderData(PersonalData):
     fields = {
         # Listed so that anonymising an order also unlinks it from the account.
         "customer": Field(anonymiser="null", label=_("Member")),
-        "id": Field(label=_("Order ID")),
         "reference": Field(),
         "email": Field(anonymiser="email"),
         "shipping_address": Field(anonymiser="text", correction=registry.REVIEWED),
@@ -64,14 +85,26 @@ class OrderData(PersonalData):
     # Orders still inside the bookkeeping period are kept; older ones lose who placed them.
     on_erasure = registry.ANONYMISE
     retained_by_law = BOOKKEEPING_ACT
-    retention = Retention(
-        years=7,
-        from_field="created_at",
-        reason=BOOKKEEPING_ACT,
-        # Afterwards only the amounts remain, for sales statistics.
-        then=registry.ANONYMISE,
+    # Afterwards only the amounts remain, for sales statistics.
+    retention = Retention(**ORDERS_KEPT, then=registry.ANONYMISE)
+    # Product research (a consent purpose) picks its questions from what members ordered.
+    automated_decisions = AutomatedDecisions(
+        logic=_(
+            "If you agreed to product research, we use what you have ordered to choose which "
+            "survey questions to send you."
+        ),
+        significance=_(
+            "It only decides which questions you are asked; it decides nothing else about you "
+            "and has no effect on your orders, prices or account."
+        ),
+        consequences=_(
+            "You may be asked about products you bought and not about others. Withdraw your "
+            "consent to product research and it stops."
+        ),
+        profiling=True,
     )
     label = _("Your orders")
+    record_label = "reference"
 
 
 @registry.register(OrderLine)
@@ -83,7 +116,7 @@ class OrderLineData(PersonalData):
     recipients = [PAYMENT_PROVIDER, CARRIER]
     source = _("You gave it to us when you placed the order.")
     fields = {
-        "order": Field(label=_("Order ID")),
+        "order": Field(label=_("Order"), shows="reference"),
         "product_name": Field(),
         "quantity": Field(),
         "unit_price": Field(),
@@ -91,8 +124,9 @@ class OrderLineData(PersonalData):
     }
     on_erasure = registry.DELETE
     retained_by_law = BOOKKEEPING_ACT
-    retention = Retention(years=7, from_field="created_at", reason=BOOKKEEPING_ACT)
+    retention = Retention(**ORDERS_KEPT)
     label = _("What you ordered")
+    record_label = "product_name"
 
 
 @registry.register(SupportTicket)
@@ -118,6 +152,7 @@ class SupportTicketData(PersonalData):
             "becomes a warranty claim."
         ),
         then=registry.DELETE,
+        event=_("the ticket is closed"),
     )
     label = _("Your support tickets")
 
@@ -128,6 +163,7 @@ class NewsletterSubscriptionData(PersonalData):
     purpose = _("Sending you our newsletter")
     lawful_basis = registry.CONSENT
     categories = [_("Contact details")]
+    recipients = [MAILING_SERVICE]
     source = _(
         "You agreed to receive the newsletter: when you first logged in, on your account page, "
         "on our privacy notice or in your privacy centre."

@@ -64,6 +64,8 @@ def on_purpose_changed(sender, instance, **kwargs):
     """A new version of the text (or a retired purpose) means earlier consents no longer count."""
     if instance.slug != NEWSLETTER:
         return
+    # Consent is kept against the original purpose; a translation saved changes nothing of it.
+    instance = instance.original()
     still_agreed = ConsentState.objects.filter(
         purpose=instance, given=True, purpose_version=instance.version
     )

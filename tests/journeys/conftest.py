@@ -159,9 +159,10 @@ class Browsers:
     chromium: object
     contexts: list = field(default_factory=list)
 
-    def new_page(self):
+    def new_page(self, locale: str = "en-GB"):
+        """A tab in a fresh context whose browser speaks ``locale`` (Accept-Language)."""
         context = self.chromium.new_context(
-            accept_downloads=True, locale="en-GB", viewport={"width": 1280, "height": 900}
+            accept_downloads=True, locale=locale, viewport={"width": 1280, "height": 900}
         )
         context.set_default_timeout(STEP_TIMEOUT_MS)
         self.contexts.append(context)

@@ -1,5 +1,7 @@
-"""Journey 4: the member reads what erasure will do, confirms with their password, is logged out
-and cannot log in again; the order the Bookkeeping Act keeps is still in the admin, anonymised.
+"""Journey 4: the member reads what erasure will do (each order by its number, kept until its own
+date; when it happens, how long backups keep it, who is told; a copy offered first), confirms
+with their password, is logged out and cannot log in again; the orders the Bookkeeping Act keeps
+are still in the admin, anonymised.
 
 On a real Celery worker when REDIS_URL is set (as in CI); in-process otherwise."""
 
@@ -32,14 +34,24 @@ def test_member_erases_their_data(portal, browsers, task_worker):
     plan = member.locator("ul.gdpr-plan")
     profile_item = plan.locator("li", has_text="Your profile")
     expect(profile_item).to_contain_text("deleted")
-    # Orders inside the seven bookkeeping years are kept, anonymised; older ones are deleted.
+    # Orders are kept, anonymised, each until seven years after the end of its own financial
+    # year: named by number, each with its date.
     orders = plan.locator("li.gdpr-card", has_text="Your orders")
-    expect(orders.filter(has_text="anonymised")).to_contain_text(
-        re.compile(r"\(3 items\):\s+anonymised — the rest is kept until \d{4}-\d{2}-\d{2}")
-    )
-    expect(orders.filter(has_text="anonymised")).to_contain_text("Bookkeeping Act")
-    expect(orders.filter(has_text="deleted")).to_contain_text(re.compile(r"\(2 items\):\s+deleted"))
+    expect(orders).to_contain_text(re.compile(r"\(5 items\):\s+anonymised"))
+    expect(orders).to_contain_text("Bookkeeping Act")
+    kept = {}
+    for order in Order.objects.filter(reference__in=["PO-10017", "PO-11588", "PO-11420"]):
+        line = orders.locator("ul.gdpr-records li", has_text=order.reference)
+        expect(line).to_contain_text(re.compile(r"kept until Jan\. 1, \d{4}"))
+        kept[order.reference] = line.inner_text()
+    assert len(set(kept.values())) == 3  # three orders, three lines, their own dates
     expect(plan.locator("li", has_text="Your support tickets")).to_contain_text("deleted")
+    # When, backups, who is told; and a copy first.
+    when = member.get_by_role("region", name="When and how")
+    expect(when).to_contain_text("as soon as you confirm")
+    expect(when).to_contain_text("within 30 days")
+    expect(when).to_contain_text("The carrier that delivers your parcel (Sweden)")
+    expect(member.get_by_role("link", name="Get a copy of your data first")).to_be_visible()
     assert Order.objects.get(reference="PO-11588").customer.username == "alice"
     seeded = set(erasure_requests().values_list("pk", flat=True))  # the demo queue has one
 
@@ -101,6 +113,8 @@ def test_member_erases_their_data(portal, browsers, task_worker):
     assert order.customer is None
     assert "alice" not in order.email
     assert "Storgatan" not in order.shipping_address
-    assert not Order.objects.filter(reference__in=["PO-10017", "PO-10342"]).exists()
+    # Every order is kept for the bookkeeping years, none says whose it was.
+    assert not Order.objects.filter(customer__username="alice").exists()
+    assert Order.objects.filter(reference__in=["PO-10017", "PO-10342"]).count() == 2
     # Bob's orders are untouched.
     assert Order.objects.get(reference="PO-11601").customer.username == "bob"

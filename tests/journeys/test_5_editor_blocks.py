@@ -17,7 +17,7 @@ pytestmark = pytest.mark.browser
 
 
 def test_editor_adds_consent_and_inventory_blocks(portal, browsers):
-    home = HomePage.objects.get()
+    home = HomePage.objects.get(locale__language_code="en")
     editor = browsers.new_page()
     log_in_to_admin(editor, portal)
     editor.goto(portal(f"/admin/pages/{home.pk}/"))

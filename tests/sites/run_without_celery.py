@@ -51,7 +51,7 @@ def main() -> dict:
     seen["copy_status"] = copy.status
     with copy.report.file.open("rb") as fh, zipfile.ZipFile(fh) as archive:
         data = json.loads(archive.read("data.json"))
-    section = next(s for s in data["sections"] if s["key"] == "testapp.Order")
+    section = next(s for s in data["sections"] if s["model"] == "testapp.Order")
     seen["copy_order_totals"] = sorted(
         float(row[section["columns"].index("Total")]) for row in section["rows"]
     )

@@ -1,5 +1,5 @@
 from wagtail_gdpr import registry
-from wagtail_gdpr.registry import Field, PersonalData, Retention
+from wagtail_gdpr.registry import Field, PersonalData, Recipient, Retention
 
 from .models import Attachment, Author, Branch, Order, OrderNote, Profile, Shop, ShopSettings, Visit
 
@@ -13,7 +13,10 @@ class OrderData(PersonalData):
     purpose = "Deliver and bill orders"
     lawful_basis = registry.CONTRACT
     categories = ["Contact details", "Purchases"]
-    recipients = ["Payment provider", "Carrier"]
+    recipients = [
+        Recipient("Payment provider", country="SE"),
+        Recipient("Carrier", country="DE"),
+    ]
     fields = {
         "email": Field(anonymiser="email"),
         "shipping_address": Field(anonymiser="text", correction=registry.REVIEWED),

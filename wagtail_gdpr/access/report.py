@@ -1,8 +1,9 @@
 """The access report: every declared row of a member, streamed into a ZIP in private storage.
 
-The ZIP holds ``data.json`` (machine-readable, schema in the docs), one CSV per section,
-``index.html`` (readable offline by anyone, with the GDPR Art. 15(1) facts) and
-``manifest.json`` with the SHA-256 of every other file. Rows are read in chunks and written
+The ZIP holds ``data.json`` (for machines: ISO 8601 times with offset, codes beside their
+labels; schema in the docs), one CSV per kind of data named for it (``csv/orders.csv``),
+``index.html`` (for people: readable offline by anyone, in words, with the GDPR Art. 15 facts)
+and ``manifest.json`` with the SHA-256 of every other file. Rows are read in chunks and written
 straight to disk, so memory does not grow with the member's data.
 """
 
@@ -21,25 +22,28 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import partial
 
+from django.conf import settings
 from django.core.files import File
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import models, transaction
-from django.db.models.functions import Cast
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.html import escape
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from wagtail import hooks
 
-from wagtail_gdpr import inventory
+from wagtail_gdpr import inventory, readable
 from wagtail_gdpr.conf import app_settings
-from wagtail_gdpr.consent.ledger import history
-from wagtail_gdpr.registry import registry, verified_emails
+from wagtail_gdpr.consent.ledger import history_in_words
+from wagtail_gdpr.registry import PersonalData, registry, verified_emails
 from wagtail_gdpr.requests import member_emails, worker_queue
 from wagtail_gdpr.rights import RIGHTS
-from wagtail_gdpr.tables import AccessReport, ConsentText, DataSubjectRequest, GdprSettings
+from wagtail_gdpr.tables import AccessReport, DataSubjectRequest, GdprSettings
 
-FORMAT_VERSION = 1
+#: 2: sections keyed by the data's name, rows of machine values (ISO 8601 with offset, codes
+#: beside labels), "fields", "model" and each row's "kept until".
+FORMAT_VERSION = 2
 CHUNK_SIZE = 2000
 
 
@@ -54,62 +58,98 @@ class ReportSection:
     ``rows`` is any iterable of sequences matching ``columns``; it is consumed once.
     """
 
+    #: Names the data: the CSV file (``csv/<key>.csv``) and the section in data.json.
     key: str
     name: str
     columns: list[str]
     rows: Iterable
     facts: dict = field(default_factory=dict)
     count: int | None = None
-    #: Columns holding JSON: written to CSV as JSON text rather than Python's repr.
+    #: Unused since format 2 (every value is written in its reader's form); kept for hooks.
     json_columns: list[int] = field(default_factory=list)
+    #: For machines: the model and its field names (declared sections).
+    model: str = ""
+    fields: list[str] = field(default_factory=list)
+    #: How a declared section's rows read (:class:`readable.Columns`); ``None`` for a hook's.
+    reader: readable.Columns | None = None
+    #: Footnotes of the section's table.
+    notes: list[str] = field(default_factory=list)
 
-
-_AS_TEXT = (models.DateField, models.TimeField)
-
-
-def export_columns(model, names) -> list:
-    """Column expressions: dates and times are turned into text by the database.
-
-    Formatting them there is several times cheaper than parsing them into Python objects and
-    formatting them again for JSON and CSV; PostgreSQL gives ISO 8601 with the UTC offset.
-    """
-    columns = []
-    for name in names:
-        if isinstance(model._meta.get_field(name), _AS_TEXT):
-            columns.append(Cast(name, output_field=models.TextField()))
-        else:
-            columns.append(name)
-    return columns
+    @property
+    def csv_name(self) -> str:
+        return f"csv/{_safe_name(self.key)}.csv"
 
 
 def html_row_limit() -> int:
     return int(app_settings.REPORT_HTML_ROWS)
 
 
+def data_keys(declarations: list[PersonalData]) -> dict[str, str]:
+    """``{model label: key}``: each kind of data named for what it is ("orders"), in the site's
+    language so that the names are stable; the app is added where two names meet."""
+    with translation.override(settings.LANGUAGE_CODE):
+        names = {
+            d.model_label: slugify(str(d.model._meta.verbose_name_plural)) for d in declarations
+        }
+    taken = list(names.values())
+    return {
+        label: name if taken.count(name) == 1 else f"{name}-{label.split('.')[0].lower()}"
+        for label, name in names.items()
+    }
+
+
 def declared_sections(user) -> list[ReportSection]:
     emails = list(verified_emails(user))
+    declarations = registry.about_members()
+    keys = data_keys(declarations)
     sections = []
-    for declaration in registry.about_members():
-        names = declaration.export_field_names()
+    for declaration in declarations:
+        reader = readable.Columns(declaration)
         queryset = declaration.rows_for(user, emails)
+        columns = reader.labels + ([_("Kept until")] if reader.kept_from else [])
+        fields = reader.names + (["kept_until"] if reader.kept_from else [])
         sections.append(
             ReportSection(
-                key=declaration.model_label,
+                key=keys[declaration.model_label],
                 name=declaration.display_name,
-                columns=[declaration.field_label(n) for n in names],
-                rows=queryset.values_list(*export_columns(declaration.model, names)).iterator(
-                    chunk_size=CHUNK_SIZE
-                ),
+                columns=columns,
+                rows=queryset.values_list(*reader.values_names()).iterator(chunk_size=CHUNK_SIZE),
                 facts=inventory.describe(declaration),
                 count=queryset.count(),
-                json_columns=[
-                    i
-                    for i, n in enumerate(names)
-                    if isinstance(declaration.model._meta.get_field(n), models.JSONField)
-                ],
+                model=declaration.model_label,
+                fields=fields,
+                reader=reader,
+                notes=reader.notes,
             )
         )
     return sections
+
+
+def _row_forms(section: ReportSection, rows):
+    """Each row of a section as ``(for people, for spreadsheets, for machines)``."""
+    reader = section.reader
+    if reader is None:
+        for row in rows:
+            yield (
+                [readable.in_words(v) for v in row],
+                [readable.for_spreadsheets(v) for v in row],
+                [readable.for_machines(v) for v in row],
+            )
+        return
+    for batch in readable.batches(rows, CHUNK_SIZE):
+        reader.prepare(batch)
+        for row in batch:
+            people, spreadsheet, machine = (
+                reader.for_people(row),
+                reader.for_spreadsheets(row),
+                reader.for_machines(row),
+            )
+            if reader.kept_from:
+                until = reader.kept_until(row)
+                people.append(readable.in_words(until))
+                spreadsheet.append(readable.for_spreadsheets(until))
+                machine.append(readable.for_machines(until))
+            yield people, spreadsheet, machine
 
 
 def hook_sections(user) -> list[ReportSection]:
@@ -202,19 +242,12 @@ class ReportWriter:
                     data_json.write(self._json_section_start(section))
                     first = True
                     limit = html_row_limit()
-                    json_columns = section.json_columns
-                    for row in section.rows:
-                        if json_columns:
-                            cells = list(row)
-                            for i in json_columns:
-                                cells[i] = self.encoder.encode(cells[i])
-                            writer.writerow(cells)
-                        else:
-                            writer.writerow(row)
-                        data_json.write(("" if first else ",") + self.encoder.encode(list(row)))
+                    for people, spreadsheet, machine in _row_forms(section, section.rows):
+                        writer.writerow(spreadsheet)
+                        data_json.write(("" if first else ",") + self.encoder.encode(machine))
                         first = False
                         if shown < limit:
-                            html_rows.write(self._html_row(row))
+                            html_rows.write(self._html_row(people))
                             shown += 1
                         done += 1
                         written += 1
@@ -226,7 +259,7 @@ class ReportWriter:
                     text.detach()
 
                 try:
-                    self._add_entry(archive, f"csv/{_safe_name(section.key)}.csv", write_csv)
+                    self._add_entry(archive, section.csv_name, write_csv)
                 except Exception as exc:
                     raise ExportFailed(
                         f"exporting {section.key} failed: {type(exc).__name__}"
@@ -249,7 +282,9 @@ class ReportWriter:
         head = {
             "format": "wagtail-gdpr access report",
             "format_version": FORMAT_VERSION,
-            "generated_at": self.generated_at,
+            "generated_at": readable.for_machines(self.generated_at),
+            "time_zone": timezone.get_current_timezone_name(),
+            "language": translation.get_language(),
             "request_id": self.dsr.pk,
             "member_id": self.user.pk,
         }
@@ -257,35 +292,27 @@ class ReportWriter:
 
     def _json_section_start(self, section: ReportSection) -> str:
         meta = self.encoder.encode(
-            {"key": section.key, "name": section.name, "facts": section.facts,
-             "columns": section.columns}
+            {"key": section.key, "model": section.model or None, "name": section.name,
+             "facts": section.facts, "columns": section.columns,
+             "fields": section.fields or None}
         )  # fmt: skip
         return meta[:-1] + ',"rows":['
 
     def _consent_history(self) -> list[dict]:
-        records = list(history(self.user))
-        texts = dict(
-            ConsentText.objects.filter(sha256__in={r.text_sha256 for r in records}).values_list(
-                "sha256", "text"
-            )
-        )
-        return [
-            {
-                "time": r.created_at,
-                "action": r.action,
-                "purpose": r.purpose.name if r.purpose else _("Privacy notice"),
-                "version": r.purpose_version
-                or (r.notice_version.number if r.notice_version else None),
-                "text_sha256": r.text_sha256,
-                "text": texts.get(r.text_sha256, ""),
-                "source": r.source,
-            }
-            for r in records
-        ]
+        """Every ledger line, with the words agreed to first and their fingerprint after."""
+        return history_in_words(self.user)
 
     def _json_consent_history(self) -> str:
         self.consent_history = self._consent_history()
-        return '"consent_history":' + self.encoder.encode(self.consent_history)
+        for_machines = []
+        for entry in self.consent_history:
+            entry = dict(entry)
+            action_label, source_label = entry.pop("action_label"), entry.pop("source_label")
+            entry["time"] = readable.for_machines(entry["time"])
+            entry["action"] = {"code": entry["action"], "label": action_label}
+            entry["source"] = {"code": entry["source"], "label": source_label}
+            for_machines.append(entry)
+        return '"consent_history":' + self.encoder.encode(for_machines)
 
     # -- index.html --------------------------------------------------------------------------
 
@@ -295,15 +322,15 @@ class ReportWriter:
             {"section": section, "rights": RIGHTS},
         )
 
-    def _html_row(self, row) -> str:
-        cells = "".join(f"<td>{escape('' if v is None else v)}</td>" for v in row)
-        return f"<tr>{cells}</tr>\n"
+    def _html_row(self, cells) -> str:
+        cells = (escape(v).replace("\n", "<br>") for v in cells)
+        return "<tr>" + "".join(f"<td>{v}</td>" for v in cells) + "</tr>\n"
 
     def _html_section_end(self, section: ReportSection, shown: int, written: int) -> str:
         return render_to_string(
             "wagtail_gdpr/report/section_end.html",
             {"section": section, "shown": shown, "written": written, "limit": html_row_limit(),
-             "csv_name": f"csv/{_safe_name(section.key)}.csv"},
+             "csv_name": section.csv_name},
         )  # fmt: skip
 
     def _write_index(self, rows_path, out):

@@ -168,14 +168,16 @@ class ConsentRecordAdmin(ModelAdmin):
 
     @staticmethod
     def _shown(obj) -> str:
-        """The words the member was shown. A notice's text is kept as the page's data, for its
-        fingerprint: its title and summary are what an officer reads."""
+        """The words the member was shown; for a notice, its title and summary, which lead its
+        text (notices acknowledged before 0.2 kept the page's data instead)."""
         text = getattr(obj, "shown_text", None) or obj.text
         if text.startswith("{"):
             with suppress(ValueError):
                 data = json.loads(text)
                 if isinstance(data, dict) and "summary" in data:
                     return f"{data.get('title', '')}: {data['summary']}".strip(": ")
+        if obj.purpose_id is None:
+            return ": ".join(part.strip() for part in text.split("\n\n")[:2] if part.strip())
         return text
 
     @admin.display(description=gettext_lazy("the words shown"))
@@ -611,7 +613,16 @@ class PrivacyAdminGroup(ModelAdminGroup):
         )
         for item in items[1:]:
             item.order += 1
-        return [items[0], corrections, *items[1:]] if items else [corrections]
+        next_sweep = CorrectionsMenuItem(
+            _("Next retention sweep"),
+            reverse("wagtail_gdpr_retention:next"),
+            name="gdpr-next-sweep",
+            icon_name="time",
+            order=(items[-1].order + 1) if items else 2,
+        )
+        if not items:
+            return [corrections, next_sweep]
+        return [items[0], corrections, *items[1:], next_sweep]
 
 
 def register():

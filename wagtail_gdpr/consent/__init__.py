@@ -18,9 +18,11 @@ from wagtail_gdpr.consent.ledger import (
     give,
     has_consent,
     history,
+    history_in_words,
     remember_text,
     text_sha256,
     withdraw,
+    withdrawal_confirmation,
 )
 
 __all__ = [
@@ -34,7 +36,9 @@ __all__ = [
     "give",
     "has_consent",
     "history",
+    "history_in_words",
     "remember_text",
     "text_sha256",
     "withdraw",
+    "withdrawal_confirmation",
 ]

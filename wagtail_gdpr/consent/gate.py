@@ -1,9 +1,10 @@
 """The first-login gate: has this member acknowledged what they must before going on?
 
-What must be acknowledged (the latest material version of the site's notice, and the current
-version of each purpose needed for the service) is cached per site; whether a member has done so
-is remembered in their session under a fingerprint of those requirements. Once both are warm the
-gate costs no database query; any material change changes the fingerprint and asks again.
+What must be acknowledged (the latest material version of the site's notice in the member's
+language, and the current version of each purpose needed for the service) is cached per site and
+language; whether a member has done so is remembered in their session under a fingerprint of
+those requirements. Once both are warm the gate costs no database query; any material change
+changes the fingerprint and asks again.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import hashlib
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
+from django.utils import translation
 
 from wagtail_gdpr.conf import app_settings
 from wagtail_gdpr.consent import notices
@@ -66,12 +68,21 @@ def invalidate():
         cache.set(_GENERATION_KEY, 1, None)
 
 
+def notice_page_for_reader(gdpr_settings):
+    """The site's notice page in the active language: its live translation, else the page."""
+    page = gdpr_settings.notice_page
+    return page.localized if page is not None else None
+
+
 def compute_requirements(site) -> Requirements:
+    """What members of ``site`` reading in the active language must acknowledge."""
     gdpr_settings = GdprSettings.for_site(site)
-    page_id = gdpr_settings.notice_page_id
+    notice_page = notice_page_for_reader(gdpr_settings)
+    page_id = notice_page.pk if notice_page is not None else None
     material = notices.latest_material_version(page_id) if page_id else None
     purposes = tuple(
-        ConsentPurpose.objects.filter(required=True, active=True)
+        ConsentPurpose.objects.originals()
+        .filter(required=True, active=True)
         .order_by("pk")
         .values_list("pk", "version")
     )
@@ -79,7 +90,7 @@ def compute_requirements(site) -> Requirements:
         notice_page_id=page_id,
         material_number=material.number if material else None,
         purposes=purposes,
-        notice_path=_path_of(gdpr_settings.notice_page),
+        notice_path=_path_of(notice_page),
         centre_path=_path_of(gdpr_settings.privacy_centre_page),
     )
 
@@ -94,7 +105,8 @@ def _path_of(page) -> str:
 
 def requirements_for_site(site) -> Requirements:
     generation = cache.get_or_set(_GENERATION_KEY, 1, None)
-    key = f"wagtail_gdpr:gate:{site.pk}:{generation}"
+    language = translation.get_language() or "-"
+    key = f"wagtail_gdpr:gate:{site.pk}:{language}:{generation}"
     requirements = cache.get(key)
     if requirements is None:
         requirements = compute_requirements(site)

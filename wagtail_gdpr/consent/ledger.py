@@ -2,6 +2,10 @@
 
 The ledger (``ConsentRecord``) is the proof; ``ConsentState`` is the current answer per member
 and purpose, updated in the same transaction so that reading it is one cheap query.
+
+A purpose may be translated (one row per language); answers are kept against the original
+purpose, whatever language the member read it in, and the ledger line records the language and
+the exact text shown.
 """
 
 from __future__ import annotations
@@ -11,8 +15,9 @@ from functools import partial
 
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
+from wagtail.models import Page
 
-from wagtail_gdpr import activity
+from wagtail_gdpr import activity, readable
 from wagtail_gdpr.errors import Refused
 from wagtail_gdpr.signals import consent_changed
 from wagtail_gdpr.tables import (
@@ -54,23 +59,46 @@ def remember_text(text: str) -> str:
 
 
 def get_purpose(slug: str) -> ConsentPurpose:
-    purpose = ConsentPurpose.objects.filter(slug=slug, active=True).first()
+    """The original of the active purpose ``slug`` (answers are kept against it)."""
+    purpose = ConsentPurpose.objects.originals().filter(slug=slug, active=True).first()
     if purpose is None:
         raise UnknownPurpose(_("There is no such consent purpose."))
     return purpose
 
 
-def _check_shown(purpose: ConsentPurpose, version, shown_sha256):
+def texts_that_count(purpose: ConsentPurpose) -> list[ConsentPurpose]:
+    """The original and every translation that is up to date with its version: the texts a
+    member may have agreed to."""
+    return [
+        p
+        for p in ConsentPurpose.objects.filter(translation_key=purpose.translation_key)
+        .select_related("locale")
+        .order_by("pk")
+        if p.version == purpose.version
+    ]
+
+
+def _shown_text(purpose: ConsentPurpose, version, shown_sha256) -> ConsentPurpose:
+    """Which text the member answered: the translation whose fingerprint they send back, or,
+    without one (site code), the text for the active language. Raises :class:`StaleText` when
+    it changed since it was shown."""
+    stale = StaleText(
+        _("“%(name)s” has changed since you read it. Please read it again.")
+        % {"name": purpose.for_reader().name}
+    )
     if version is not None and int(version) != purpose.version:
-        raise StaleText(
-            _("“%(name)s” has changed since you read it. Please read it again.")
-            % {"name": purpose.name}
-        )
-    if shown_sha256 is not None and shown_sha256 != text_sha256(purpose.text):
-        raise StaleText(
-            _("“%(name)s” has changed since you read it. Please read it again.")
-            % {"name": purpose.name}
-        )
+        raise stale
+    if shown_sha256 is None:
+        return purpose.for_reader()
+    for candidate in texts_that_count(purpose):
+        if text_sha256(candidate.text) == shown_sha256:
+            return candidate
+    raise stale
+
+
+def _language(purpose: ConsentPurpose) -> str:
+    locale = getattr(purpose, "locale", None)
+    return locale.language_code if locale is not None else ""
 
 
 def _forget_cached(user):
@@ -79,7 +107,8 @@ def _forget_cached(user):
 
 
 def _record(user, purpose, action, *, version, shown_sha256, source, request, page):
-    _check_shown(purpose, version, shown_sha256)
+    purpose = purpose.original()
+    shown = _shown_text(purpose, version, shown_sha256)
     given = action != ConsentRecord.WITHDRAWN
     with transaction.atomic():
         state = ConsentState.objects.select_for_update().filter(user=user, purpose=purpose).first()
@@ -90,7 +119,8 @@ def _record(user, purpose, action, *, version, shown_sha256, source, request, pa
             purpose=purpose,
             purpose_version=purpose.version,
             action=action,
-            text_sha256=remember_text(purpose.text),
+            text_sha256=remember_text(shown.text),
+            locale=_language(shown),
             source=source,
             source_page=page,
             **activity.request_facts(request),
@@ -138,6 +168,7 @@ def give(
     """
     if isinstance(purpose, str):
         purpose = get_purpose(purpose)
+    purpose = purpose.original()
     action = ConsentRecord.ACKNOWLEDGED if purpose.required else ConsentRecord.GIVEN
     return _record(
         user,
@@ -157,13 +188,14 @@ def withdraw(
     """Withdraw consent: one action, as easy as giving it."""
     if isinstance(purpose, str):
         purpose = get_purpose(purpose)
+    purpose = purpose.original()
     if purpose.required:
         raise CannotWithdrawRequired(
             _(
                 "“%(name)s” is needed to provide the service; it rests on our contract, not on "
                 "consent. You can close your account instead."
             )
-            % {"name": purpose.name}
+            % {"name": purpose.for_reader().name}
         )
     return _record(
         user,
@@ -177,16 +209,35 @@ def withdraw(
     )
 
 
+def withdrawal_confirmation(purpose: ConsentPurpose, record: ConsentRecord | None) -> str:
+    """What the member is told after withdrawing: what, when, and what happens now."""
+    name = purpose.for_reader().name
+    if record is None:
+        return _("You had already withdrawn your consent to “%(name)s”.") % {"name": name}
+    return _(
+        "You withdrew your consent to “%(name)s” on %(when)s. We no longer use your data for "
+        "it; your privacy centre keeps a record of the change."
+    ) % {"name": name, "when": readable.moment(record.created_at)}
+
+
 def acknowledge_notice(user, notice_version, *, source: str, request=None) -> ConsentRecord:
-    """Record that the member acknowledged a version of the privacy notice."""
+    """Record that the member acknowledged a version of the privacy notice (in the language of
+    the notice page it is a version of)."""
     return ConsentRecord.objects.create(
         user=user,
         notice_version=notice_version,
         action=ConsentRecord.ACKNOWLEDGED,
         text_sha256=notice_version.text_sha256,
+        locale=notice_language(notice_version),
         source=source,
         **activity.request_facts(request),
     )
+
+
+def notice_language(notice_version) -> str:
+    """The language code of the notice page a version belongs to, or ""."""
+    page = Page.objects.filter(pk=notice_version.page_id).select_related("locale").first()
+    return page.locale.language_code if page is not None else ""
 
 
 def current_consents(user) -> dict[str, bool]:
@@ -220,3 +271,30 @@ def history(user):
         .select_related("purpose", "notice_version")
         .order_by("-created_at", "-pk")
     )
+
+
+def history_in_words(user, limit: int | None = None) -> list[dict]:
+    """The member's ledger, newest first, as they read it: the words they were shown first (a
+    purpose's text, a notice version as text), the fingerprint of those words after them."""
+    records = list(history(user)[:limit] if limit else history(user))
+    texts = dict(
+        ConsentText.objects.filter(sha256__in={r.text_sha256 for r in records}).values_list(
+            "sha256", "text"
+        )
+    )
+    actions, sources = dict(ConsentRecord.ACTIONS), dict(ConsentRecord.SOURCES)
+    return [
+        {
+            "time": r.created_at,
+            "action": r.action,
+            "action_label": str(actions.get(r.action, r.action)),
+            "purpose": r.purpose.for_reader().name if r.purpose else _("Privacy notice"),
+            "version": r.purpose_version or (r.notice_version.number if r.notice_version else None),
+            "text": readable.shown_text(texts.get(r.text_sha256, "")),
+            "text_sha256": r.text_sha256,
+            "language": r.locale or None,
+            "source": r.source,
+            "source_label": str(sources.get(r.source, r.source)),
+        }
+        for r in records
+    ]

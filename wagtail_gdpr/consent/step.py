@@ -6,7 +6,7 @@ a text changed since it was shown, none of it (:class:`~wagtail_gdpr.consent.Sta
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -27,6 +27,13 @@ class Questions:
     required: list[ConsentPurpose]
     #: Optional purposes the member has not answered in their current version.
     optional: list[ConsentPurpose]
+    #: The material versions of the notice since the member last acknowledged it, each with
+    #: what changed (empty at a first acknowledgement).
+    changes: list = field(default_factory=list)
+
+    def text_of(self, purpose: ConsentPurpose) -> ConsentPurpose:
+        """The purpose's text in the member's language (the row whose words are shown)."""
+        return purpose.for_reader()
 
 
 def unanswered_optional_purposes(user) -> list[ConsentPurpose]:
@@ -35,16 +42,38 @@ def unanswered_optional_purposes(user) -> list[ConsentPurpose]:
     )
     return [
         purpose
-        for purpose in ConsentPurpose.objects.filter(required=False, active=True).order_by("name")
+        for purpose in ConsentPurpose.objects.originals()
+        .filter(required=False, active=True)
+        .order_by("name")
         if (purpose.pk, purpose.version) not in answered
     ]
+
+
+def last_acknowledged(user, page_id) -> int | None:
+    """The number of the notice version the member last acknowledged, or ``None``."""
+    return (
+        ConsentRecord.objects.filter(
+            user=user,
+            purpose__isnull=True,
+            action=ConsentRecord.ACKNOWLEDGED,
+            notice_version__page_id=page_id,
+        )
+        .order_by("-notice_version__number")
+        .values_list("notice_version__number", flat=True)
+        .first()
+    )
 
 
 def questions(user, site) -> Questions:
     requirements = gate.compute_requirements(site)
     outstanding = gate.outstanding(user, requirements)
-    notice_page = GdprSettings.current(site=site).notice_page
+    notice_page = gate.notice_page_for_reader(GdprSettings.current(site=site))
     notice_page = notice_page.specific if notice_page else None
+    changes = []
+    if notice_page is not None and outstanding.notice:
+        acknowledged = last_acknowledged(user, notice_page.pk)
+        if acknowledged is not None:
+            changes = notices.changes_since(notice_page.pk, acknowledged)
     return Questions(
         requirements=requirements,
         outstanding=outstanding,
@@ -54,6 +83,7 @@ def questions(user, site) -> Questions:
             ConsentPurpose.objects.filter(pk__in=outstanding.purpose_ids).order_by("name")
         ),
         optional=unanswered_optional_purposes(user) if outstanding else [],
+        changes=changes,
     )
 
 

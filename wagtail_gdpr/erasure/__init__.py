@@ -10,7 +10,15 @@ Stored files of erased data go through ``wagtail_gdpr.files``, after commit.
 """
 
 from wagtail_gdpr.erasure.execution import execute, run_erasure_request
-from wagtail_gdpr.erasure.plan import ErasureBlocked, ErasurePlan, PlanItem, build_plan
+from wagtail_gdpr.erasure.plan import (
+    ErasureBlocked,
+    ErasureFacts,
+    ErasurePlan,
+    PlanItem,
+    PlanRecord,
+    build_plan,
+    erasure_facts,
+)
 from wagtail_gdpr.erasure.requests import (
     RequestRefused,
     WrongPassword,
@@ -26,13 +34,16 @@ __all__ = [
     "HELD",
     "RETAINED",
     "ErasureBlocked",
+    "ErasureFacts",
     "ErasurePlan",
     "PlanItem",
+    "PlanRecord",
     "RequestRefused",
     "WrongPassword",
     "build_plan",
     "cancel_erasure",
     "check_password",
+    "erasure_facts",
     "execute",
     "request_erasure",
     "run_erasure_request",

@@ -137,7 +137,7 @@ def execute(user, *, request_id: int | None = None, now=None) -> dict:
     with transaction.atomic():
         get_user_model()._base_manager.select_for_update().filter(pk=user.pk).first()
         groups: list[RowGroups] = []
-        plan = build_plan(user, now, row_groups=groups)
+        plan = build_plan(user, now, row_groups=groups, describe=False)
         if plan.blocked_by:
             raise ErasureBlocked(plan.blocked_by)
         # The member's other requests are settled: a copy still being prepared finds its

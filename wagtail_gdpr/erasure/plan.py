@@ -2,7 +2,9 @@
 
 The plan says, per declaration, what happens to the member's rows: deleted, anonymised (with
 which anonymisers), or kept until a date because of a named legal obligation or a legal hold.
-It is computed from the registry, one count per declaration, and holds no personal data.
+Each record kept has its own date, from its own retention. The member reads the plan with each
+record named by its label (:attr:`PlanItem.records`); the receipt keeps only the dates and how
+many records have each (:attr:`PlanItem.until_dates`), and no personal data.
 """
 
 from __future__ import annotations
@@ -13,10 +15,10 @@ from datetime import date, datetime
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from wagtail_gdpr import inventory, readable
 from wagtail_gdpr.errors import Refused
 from wagtail_gdpr.registry import (
     ANONYMISE,
@@ -37,6 +39,19 @@ class ErasureBlocked(Refused):
     """A legal hold stops the erasure; ``message`` is the reason the member is shown."""
 
 
+#: How many records of one kind the plan names one by one; the rest are counted.
+RECORDS_NAMED = 50
+
+
+@dataclass
+class PlanRecord:
+    """One record, as the member knows it (an order by its number), and until when it stays."""
+
+    label: str
+    #: ISO date: kept until then; ``None``: goes now.
+    until: str | None = None
+
+
 @dataclass
 class PlanItem:
     model: str
@@ -45,8 +60,13 @@ class PlanItem:
     count: int
     #: (field label, what happens to it) for anonymised rows.
     fields: list[tuple[str, str]] = field(default_factory=list)
+    #: The last of the ``until_dates``: when the last of these records goes.
     until: str | None = None
     reason: str = ""
+    #: ``[(ISO date, how many records)]``: each record kept until its own date.
+    until_dates: list[tuple[str, int]] = field(default_factory=list)
+    #: The first :data:`RECORDS_NAMED` records by label, for the member to read; never kept.
+    records: list[PlanRecord] = field(default_factory=list)
 
 
 @dataclass
@@ -57,7 +77,13 @@ class ErasurePlan:
     blocked_by: str = ""
 
     def as_receipt(self) -> dict:
-        return {"items": [asdict(i) for i in self.items], "account": self.account}
+        """The plan without the records' labels: what the receipt and the request keep."""
+        items = []
+        for item in self.items:
+            kept = asdict(item)
+            kept.pop("records")
+            items.append(kept)
+        return {"items": items, "account": self.account}
 
     @property
     def is_empty(self) -> bool:
@@ -111,6 +137,47 @@ def _item(declaration: PersonalData, outcome: str, count: int, **details) -> Pla
     return PlanItem(declaration.model_label, declaration.display_name, outcome, count, **details)
 
 
+def label_path(declaration: PersonalData) -> str | None:
+    """What names one record for the member: the declaration's ``record_label``, else the
+    model's own ``__str__`` (``None``: it has none, and records are only counted)."""
+    if declaration.record_label:
+        return declaration.record_label
+    return "" if declaration.model.__str__ is not models.Model.__str__ else None
+
+
+def named_records(declaration: PersonalData, rows, until_of=None) -> list[PlanRecord]:
+    """The first records of ``rows`` by label, each with its own date when ``until_of`` gives
+    one (``fn(row's retention date) -> date``)."""
+    path = label_path(declaration)
+    if path is None:
+        return []
+    from_field = declaration.retention.from_field if until_of else None
+    rows = rows.order_by("pk")[:RECORDS_NAMED]
+    if path:
+        values = rows.values_list(path, from_field) if from_field else rows.values_list(path)
+        labels_and_dates = [(readable.in_words(v[0]), v[1] if from_field else None) for v in values]
+    else:
+        labels_and_dates = [
+            (str(obj), getattr(obj, from_field) if from_field else None) for obj in rows
+        ]
+    return [
+        PlanRecord(label, _day(until_of(start)) if until_of and start is not None else None)
+        for label, start in labels_and_dates
+    ]
+
+
+def until_dates(declaration: PersonalData, rows) -> list[tuple[str, int]]:
+    """``[(ISO date, count)]``, oldest first: each row kept until its own retention ends."""
+    from_field = declaration.retention.from_field
+    counts: dict[str, int] = {}
+    for start in rows.values_list(from_field, flat=True).iterator(chunk_size=2000):
+        if start is None:
+            continue
+        day = _day(declaration.retention.expires(start))
+        counts[day] = counts.get(day, 0) + 1
+    return sorted(counts.items())
+
+
 @dataclass
 class RowGroups:
     """The querysets execution works on, per declaration."""
@@ -120,7 +187,7 @@ class RowGroups:
     anonymise: models.QuerySet | None = None
 
 
-def _plan_declaration(declaration, user, emails, holds_by_type, now, items, groups):
+def _plan_declaration(declaration, user, emails, holds_by_type, now, items, groups, describe):
     rows = declaration.rows_for(user, emails).order_by()
     held = _held_pks(declaration, holds_by_type)
     if held:
@@ -146,21 +213,31 @@ def _plan_declaration(declaration, user, emails, holds_by_type, now, items, grou
         kept = rows.exclude(**{f"{from_field}__lt": cutoff})
         expired_count = expired.count()
         if expired_count:
-            items.append(_item(declaration, DELETED, expired_count))
+            items.append(
+                _item(
+                    declaration,
+                    DELETED,
+                    expired_count,
+                    records=named_records(declaration, expired) if describe else [],
+                )
+            )
             group.delete = expired
-        kept_stats = kept.aggregate(n=models.Count("pk"), latest=Max(from_field))
-        if kept_stats["n"]:
-            latest = kept_stats["latest"]
-            until = _day(declaration.retention.expires(latest)) if latest else None
+        kept_count = kept.count()
+        if kept_count:
+            dates = until_dates(declaration, kept)
             outcome = ANONYMISED if declaration.on_erasure == ANONYMISE else RETAINED
             items.append(
                 _item(
                     declaration,
                     outcome,
-                    kept_stats["n"],
+                    kept_count,
                     fields=_field_actions(declaration) if outcome == ANONYMISED else [],
-                    until=until,
+                    until=dates[-1][0] if dates else None,
+                    until_dates=dates,
                     reason=str(declaration.retained_by_law),
+                    records=named_records(declaration, kept, declaration.retention.expires)
+                    if describe
+                    else [],
                 )
             )
             if outcome == ANONYMISED:
@@ -168,12 +245,19 @@ def _plan_declaration(declaration, user, emails, holds_by_type, now, items, grou
     else:
         count = rows.count()
         if count:
+            records = named_records(declaration, rows) if describe else []
             if declaration.on_erasure == DELETE:
-                items.append(_item(declaration, DELETED, count))
+                items.append(_item(declaration, DELETED, count, records=records))
                 group.delete = rows
             else:
                 items.append(
-                    _item(declaration, ANONYMISED, count, fields=_field_actions(declaration))
+                    _item(
+                        declaration,
+                        ANONYMISED,
+                        count,
+                        fields=_field_actions(declaration),
+                        records=records,
+                    )
                 )
                 group.anonymise = rows
     groups.append(group)
@@ -204,9 +288,12 @@ def _account_outcome(user, items) -> str:
     return DELETED
 
 
-def build_plan(user, now=None, *, row_groups: list | None = None) -> ErasurePlan:
+def build_plan(
+    user, now=None, *, row_groups: list | None = None, describe: bool = True
+) -> ErasurePlan:
     """What erasing ``user`` now would do. ``row_groups``, when given, receives the querysets
-    of rows each declaration would delete or anonymise (execution works on them)."""
+    of rows each declaration would delete or anonymise (execution works on them).
+    ``describe=False`` leaves out the records' labels (execution does not need them)."""
     now = now or timezone.now()
     member_holds = LegalHold.objects.active(now).filter(member=user)
     if member_holds.exists():
@@ -222,7 +309,38 @@ def build_plan(user, now=None, *, row_groups: list | None = None) -> ErasurePlan
     for declaration in registry.about_members():
         if declaration.subject == SELF:
             continue
-        _plan_declaration(declaration, user, emails, holds_by_type, now, items, groups)
+        _plan_declaration(declaration, user, emails, holds_by_type, now, items, groups, describe)
     account = _account_outcome(user, items)
     items.append(PlanItem(get_user_model()._meta.label, _("Your account"), account, 1))
     return ErasurePlan(items=items, account=account)
+
+
+@dataclass
+class ErasureFacts:
+    """What the member is told before confirming, besides the plan itself."""
+
+    #: Days before the erasure is carried out (the grace period), during which it can be
+    #: cancelled; 0: at once.
+    grace_days: int
+    #: How long backups keep data, in days; ``None``: the site keeps no backups of it.
+    backup_days: int | None
+    #: Who receives the data that goes, in words: they are told of the erasure (Art. 19).
+    recipients: list[str]
+
+
+def erasure_facts(plan: ErasurePlan, gdpr_settings) -> ErasureFacts:
+    going = {
+        item.model for item in plan.items if item.count and item.outcome in (DELETED, ANONYMISED)
+    }
+    recipients: list[str] = []
+    for declaration in registry.about_members():
+        if declaration.model_label in going:
+            for recipient in declaration.recipients:
+                words = inventory.recipient_in_words(recipient)
+                if words not in recipients:
+                    recipients.append(words)
+    return ErasureFacts(
+        grace_days=gdpr_settings.erasure_grace_days,
+        backup_days=gdpr_settings.backup_days,
+        recipients=recipients,
+    )

@@ -9,12 +9,15 @@ legal hold, and single records under one, are left alone. Each run is recorded w
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
+from datetime import date
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Max, Min
 from django.utils import timezone
 
+from wagtail_gdpr import inventory, readable
 from wagtail_gdpr.erasure.execution import anonymise_queryset, queue_files_of
 from wagtail_gdpr.erasure.plan import record_holds, retention_cutoff
 from wagtail_gdpr.registry import DELETE, SELF, PersonalData, registry
@@ -113,3 +116,47 @@ def sweep(*, dry_run: bool = False, batch_size: int = DEFAULT_BATCH_SIZE, now=No
     )
     run.refresh_from_db()
     return run
+
+
+@dataclass
+class NextSweep:
+    """What the next sweep would do to one declaration, and when its next row falls due."""
+
+    name: str
+    model: str
+    #: "deleted" or "anonymised".
+    action: str
+    rule: str
+    #: Rows past their retention now: the next run removes them.
+    due_now: int
+    #: The day the first row still within its retention reaches its end; ``None``: no such row.
+    next_due: date | None
+
+
+def next_sweep(now=None) -> list[NextSweep]:
+    """A dry run that records nothing: what the next sweep removes, declaration by declaration,
+    and when the rows it leaves begin to fall due. Legal holds are respected, as in the sweep."""
+    now = now or timezone.now()
+    held_members, held_records = _holds(now)
+    preview = []
+    for declaration in registry:
+        retention = declaration.retention
+        if retention is None:
+            continue
+        from_field = retention.from_field
+        within = declaration.model._base_manager.filter(
+            **{f"{from_field}__gte": retention_cutoff(declaration, now)}
+        )
+        earliest = within.aggregate(first=Min(from_field))["first"]
+        next_due = retention.expires(earliest) if earliest is not None else None
+        preview.append(
+            NextSweep(
+                name=declaration.display_name,
+                model=declaration.model_label,
+                action="deleted" if retention.then == DELETE else "anonymised",
+                rule=inventory.retention_in_words(declaration),
+                due_now=expired_rows(declaration, now, held_members, held_records).count(),
+                next_due=readable.local_day(next_due) if next_due is not None else None,
+            )
+        )
+    return preview

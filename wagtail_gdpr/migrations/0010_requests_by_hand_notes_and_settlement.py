@@ -11,7 +11,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('wagtail_gdpr', '0008_request_state_columns'),
+        ('wagtail_gdpr', '0009_translations_notice_changes_and_security'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -55,16 +55,6 @@ class Migration(migrations.Migration):
             model_name='datasubjectrequest',
             name='settled_by',
             field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='settled', to='wagtail_gdpr.datasubjectrequest', verbose_name='settled by'),
-        ),
-        migrations.AddField(
-            model_name='noticeversion',
-            name='change_summary',
-            field=models.TextField(blank=True, verbose_name='what changed'),
-        ),
-        migrations.AddField(
-            model_name='privacynoticepage',
-            name='change_summary',
-            field=models.TextField(blank=True, help_text='A sentence or two on what this publication changes. It is kept with the notice version, for the record. It is cleared after publishing.', verbose_name='what changed'),
         ),
         migrations.AlterField(
             model_name='datasubjectrequest',

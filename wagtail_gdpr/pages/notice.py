@@ -1,8 +1,10 @@
 """The privacy notice page: its publications are the notice versions members acknowledge."""
 
-import json
-
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import translation
+from django.utils.html import strip_tags
+from django.utils.text import normalize_newlines
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import StreamField
@@ -17,8 +19,8 @@ class PrivacyNoticeMixin:
     """Behaviour of a page whose publications are notice versions.
 
     Mix it into your own page model (as ``wagtail.contrib.forms`` does with ``FormMixin``) if
-    ``AbstractPrivacyNoticePage`` does not suit; provide ``summary`` and ``material_change``,
-    and ``change_summary`` if editors are to say what changed.
+    ``AbstractPrivacyNoticePage`` does not suit; provide ``summary``, ``material_change`` and
+    ``change_summary``.
     """
 
     def get_context(self, request, *args, **kwargs):
@@ -31,15 +33,39 @@ class PrivacyNoticeMixin:
         return self.summary
 
     def get_notice_text(self) -> str:
-        """The text a version's SHA-256 is taken of: title, summary and the body's content."""
+        """The notice as members read it, in plain text: title, summary and the rendered body.
+
+        A version's SHA-256 is taken of this text, and the text is kept with the consent ledger,
+        so that a member's copy can show the words they acknowledged.
+        """
+        parts = [self.title, self.get_notice_summary()]
         body = getattr(self, "body", None)
-        raw = body.get_prep_value() if body is not None else []
-        return json.dumps(
-            {"title": self.title, "summary": self.get_notice_summary(), "body": raw},
-            sort_keys=True,
-            ensure_ascii=False,
-            default=str,
-        )
+        locale = getattr(self, "locale", None)
+        with translation.override(locale.language_code if locale else translation.get_language()):
+            for block in body or ():
+                parts.append(_plain_text(block.render(context={"page": self})))
+        return "\n\n".join(part.strip() for part in parts if part and part.strip())
+
+    def clean(self):
+        super().clean()
+        if getattr(self, "material_change", False) and not (self.change_summary or "").strip():
+            raise ValidationError(
+                {
+                    "change_summary": _(
+                        "Say in a few words what changed: members read it when they are asked "
+                        "to acknowledge the notice again."
+                    )
+                }
+            )
+
+
+def _plain_text(html: str) -> str:
+    """Rendered blocks as text: tags removed, one line per paragraph, spaces tidied."""
+    text = strip_tags(
+        str(html).replace("</p>", "</p>\n").replace("<br>", "\n").replace("</li>", "</li>\n")
+    )
+    lines = (" ".join(line.split()) for line in normalize_newlines(text).split("\n"))
+    return "\n".join(line for line in lines if line)
 
 
 class AbstractPrivacyNoticePage(PrivacyNoticeMixin, Page):
@@ -48,14 +74,6 @@ class AbstractPrivacyNoticePage(PrivacyNoticeMixin, Page):
         help_text=_("A few plain sentences shown to members when they are asked to acknowledge."),
     )
     body = StreamField(PrivacyNoticeBlock(), verbose_name=_("body"), blank=True)
-    change_summary = models.TextField(
-        _("what changed"),
-        blank=True,
-        help_text=_(
-            "A sentence or two on what this publication changes. It is kept with the notice "
-            "version, for the record. It is cleared after publishing."
-        ),
-    )
     material_change = models.BooleanField(
         _("this publication is a material change"),
         default=False,
@@ -64,13 +82,22 @@ class AbstractPrivacyNoticePage(PrivacyNoticeMixin, Page):
             "again at their next visit. It is cleared after publishing."
         ),
     )
+    change_summary = models.TextField(
+        _("what changed"),
+        blank=True,
+        help_text=_(
+            "Needed with a material change: a few plain sentences on what is new, shown to "
+            "members when they are asked again and in their privacy centre. Kept with the "
+            "notice version; cleared after publishing."
+        ),
+    )
 
     content_panels = [
         *Page.content_panels,
         FieldPanel("summary"),
         FieldPanel("body"),
         MultiFieldPanel(
-            [FieldPanel("change_summary"), FieldPanel("material_change")],
+            [FieldPanel("material_change"), FieldPanel("change_summary")],
             heading=_("Publishing"),
         ),
     ]

@@ -8,10 +8,9 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from wagtail_gdpr import readable
 from wagtail_gdpr.tables import DataSubjectRequest
 
 R = DataSubjectRequest
@@ -32,20 +31,17 @@ STATUS_FOR_REQUESTER = {
 
 
 def moment(value: datetime | date | None, *, time: bool = True) -> str:
-    """``value`` as a date and time with its zone ("27 Nov 2026, 21:30 CET"), or a date only."""
+    """``value`` as a date and time with its zone ("27 Nov 2026, 21:30 CET"), or a date only;
+    written by :mod:`wagtail_gdpr.readable`, as every other value members read."""
     if value is None or value == "":
         return ""
-    if not isinstance(value, datetime):
-        return date_format(value, "DATE_FORMAT")
-    local = timezone.localtime(value) if timezone.is_aware(value) else value
-    if not time:
-        return date_format(local, "DATE_FORMAT")
-    zone = local.tzname() or ""
-    return f"{date_format(local, 'DATETIME_FORMAT')} {zone}".strip()
+    if not time or not isinstance(value, datetime):
+        return readable.day(value)
+    return readable.moment(value)
 
 
 def day(value: datetime | date | None) -> str:
-    """The date of ``value`` in the site's time zone."""
+    """The date of ``value`` in the reader's time zone."""
     return moment(value, time=False)
 
 

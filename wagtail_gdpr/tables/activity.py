@@ -16,7 +16,7 @@ class MemberActivity(models.Model):
     KINDS = [
         (LOGIN, _("Logged in")),
         (LOGOUT, _("Logged out")),
-        (LOGIN_FAILED, _("Failed login attempt")),
+        (LOGIN_FAILED, _("Wrong password entered")),
         (DOWNLOAD, _("Downloaded a copy of your data")),
         (CONSENT, _("Changed a consent choice")),
         (REQUEST, _("Made a privacy request")),

@@ -5,14 +5,33 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
+from wagtail.models import TranslatableMixin
 from wagtail.search import index
 
 
-class ConsentPurpose(index.Indexed, models.Model):
-    """Something a member may agree to, with the exact text they are shown."""
+class PurposeQuerySet(models.QuerySet):
+    def originals(self):
+        """One row per purpose: the first of its translations (the one members' answers are
+        kept against, whatever language they read it in)."""
+        earlier = ConsentPurpose.objects.filter(
+            translation_key=models.OuterRef("translation_key"), pk__lt=models.OuterRef("pk")
+        )
+        return self.filter(~models.Exists(earlier))
+
+
+class ConsentPurpose(TranslatableMixin, index.Indexed, models.Model):
+    """Something a member may agree to, with the exact text they are shown.
+
+    Translatable with Wagtail's i18n (and wagtail-localize): each language's text is a row of
+    its own, sharing the purpose's ``translation_key``. Consent is kept against the original
+    (:meth:`original`); the ledger records the language and the exact text shown. A translation
+    whose ``version`` differs from the original's is out of date and not shown.
+    """
 
     slug = models.SlugField(
-        _("slug"), max_length=64, unique=True, help_text=_("Used in code: has_consent(user, slug).")
+        _("slug"),
+        max_length=64,
+        help_text=_("Used in code: has_consent(user, slug). The same in every language."),
     )
     name = models.CharField(_("name"), max_length=255)
     text = models.TextField(
@@ -48,13 +67,35 @@ class ConsentPurpose(index.Indexed, models.Model):
     ]
     search_fields = [index.SearchField("name"), index.SearchField("text")]
 
-    class Meta:
+    objects = PurposeQuerySet.as_manager()
+
+    class Meta(TranslatableMixin.Meta):
         verbose_name = _("consent purpose")
         verbose_name_plural = _("consent purposes")
         ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["slug", "locale"], name="gdpr_purpose_slug_per_locale")
+        ]
 
     def __str__(self):
         return self.name
+
+    def original(self) -> "ConsentPurpose":
+        """The first of this purpose's translations: what consent is recorded against."""
+        return (
+            ConsentPurpose.objects.filter(translation_key=self.translation_key)
+            .order_by("pk")
+            .first()
+            or self
+        )
+
+    def for_reader(self) -> "ConsentPurpose":
+        """The text to show in the active language: its translation when it exists and is of the
+        same version as this one, else this one."""
+        translated = self.localized
+        if translated.pk != self.pk and translated.version != self.version:
+            return self
+        return translated
 
 
 class ConsentText(models.Model):
@@ -102,7 +143,7 @@ class ConsentRecord(models.Model):
     ACTIONS = [
         (GIVEN, _("consent given")),
         (WITHDRAWN, _("consent withdrawn")),
-        (ACKNOWLEDGED, _("acknowledged")),
+        (ACKNOWLEDGED, _("read and acknowledged")),
     ]
 
     SOURCE_GATE = "gate"
@@ -145,6 +186,8 @@ class ConsentRecord(models.Model):
     )
     action = models.CharField(_("action"), max_length=16, choices=ACTIONS)
     text_sha256 = models.CharField(_("SHA-256 of the text shown"), max_length=64)
+    #: The language of the text shown (a purpose's translation, a notice page's locale).
+    locale = models.CharField(_("language of the text shown"), max_length=16, blank=True)
     source = models.CharField(_("source"), max_length=32, choices=SOURCES)
     # DO_NOTHING: deleting the page must not rewrite the ledger; the id stays as history.
     source_page = models.ForeignKey(

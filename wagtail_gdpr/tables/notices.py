@@ -25,9 +25,12 @@ class NoticeVersion(models.Model):
     )
     number = models.PositiveIntegerField(_("version"))
     material = models.BooleanField(_("material change"))
+    change_summary = models.TextField(
+        _("what changed"),
+        blank=True,
+        help_text=_("The editor's summary of a material change, shown to members."),
+    )
     text_sha256 = models.CharField(_("SHA-256 of the notice"), max_length=64)
-    #: The editor's words on what changed in this publication.
-    change_summary = models.TextField(_("what changed"), blank=True)
     published_at = models.DateTimeField(_("published at"), auto_now_add=True)
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

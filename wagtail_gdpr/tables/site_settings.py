@@ -24,6 +24,25 @@ class GdprSettings(BaseSiteSetting):
         help_text=_("Where members can complain, e.g. Integritetsskyddsmyndigheten (IMY)."),
     )
     authority_url = models.URLField(_("supervisory authority's website"), blank=True)
+    security_measures = models.TextField(
+        _("how the data is kept safe"),
+        blank=True,
+        help_text=_(
+            "A general description of the technical and organisational security measures, for "
+            "the record of processing (GDPR Art. 30(1)(g)): encryption, access control, "
+            "backups, staff training."
+        ),
+    )
+    backup_days = models.PositiveIntegerField(
+        _("days backups are kept"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Members who ask for erasure are told that their data stays this long in backups, "
+            "and that an erasure is applied again if a backup is restored. Leave empty if you "
+            "keep no backups of personal data."
+        ),
+    )
     response_days = models.PositiveIntegerField(
         _("days to answer a request"),
         default=30,
@@ -75,6 +94,10 @@ class GdprSettings(BaseSiteSetting):
         MultiFieldPanel(
             [FieldPanel("authority_name"), FieldPanel("authority_url")],
             heading=_("Supervisory authority"),
+        ),
+        MultiFieldPanel(
+            [FieldPanel("security_measures"), FieldPanel("backup_days")],
+            heading=_("Security and backups"),
         ),
         MultiFieldPanel(
             [

@@ -1,5 +1,6 @@
 """The consent step members pass at first login, and the consent block's form handler."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
@@ -23,7 +24,7 @@ def _initial(live_version, purposes) -> dict:
         initial = {"notice_version": live_version.pk, "notice_sha256": live_version.text_sha256}
     for purpose in purposes:
         initial[f"version_{purpose.slug}"] = purpose.version
-        initial[f"sha256_{purpose.slug}"] = consent.text_sha256(purpose.text)
+        initial[f"sha256_{purpose.slug}"] = consent.text_sha256(purpose.for_reader().text)
     return initial
 
 
@@ -83,8 +84,13 @@ def consent_step(request):
             "next": next_url,
             "notice_page": asked.notice_page,
             "notice_changed": asked.outstanding.notice,
-            "required_purposes": [(p, form[f"version_{p.slug}"]) for p in asked.required],
-            "optional_fields": [(p, form[f"consent_{p.slug}"]) for p in asked.optional],
+            "changes": asked.changes,
+            "required_purposes": [
+                (asked.text_of(p), form[f"version_{p.slug}"]) for p in asked.required
+            ],
+            "optional_fields": [
+                (asked.text_of(p), form[f"consent_{p.slug}"]) for p in asked.optional
+            ],
             "inventory_groups": inventory.grouped_for_readers(),
             "rights": rights_for_request(request),
             "gdpr_base_template": base_template(),
@@ -101,7 +107,7 @@ def consent_block(request, slug):
         return message_page(
             request, _("Log in to give or withdraw your consent."), status=403, back_url=back
         )
-    purpose = ConsentPurpose.objects.filter(slug=slug, active=True).first()
+    purpose = ConsentPurpose.objects.originals().filter(slug=slug, active=True).first()
     if purpose is None:
         return message_page(
             request, _("There is no such consent purpose. Nothing was recorded."), status=404,
@@ -131,7 +137,12 @@ def consent_block(request, slug):
                 page=page,
             )
         else:
-            consent.withdraw(request.user, purpose, source=source, request=request, page=page)
+            record = consent.withdraw(
+                request.user, purpose, source=source, request=request, page=page
+            )
+            messages.success(
+                request, consent.withdrawal_confirmation(purpose, record), fail_silently=True
+            )
     except consent.StaleText as exc:
         # Show what the purpose says now, and let the member answer that instead.
         return render(
@@ -139,8 +150,8 @@ def consent_block(request, slug):
             "wagtail_gdpr/consent_stale.html",
             {
                 "message": exc.message,
-                "purpose": purpose,
-                "text_sha256": consent.text_sha256(purpose.text),
+                "purpose": purpose.for_reader(),
+                "text_sha256": consent.text_sha256(purpose.for_reader().text),
                 "back_url": back,
                 "source": source,
                 "page_id": data["page_id"] or "",

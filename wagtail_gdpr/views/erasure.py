@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy
 
 from wagtail_gdpr import erasure, routes
 from wagtail_gdpr.erasure import requests as erasure_requests
-from wagtail_gdpr.tables import DataSubjectRequest
+from wagtail_gdpr.tables import DataSubjectRequest, GdprSettings
 from wagtail_gdpr.views.common import base_template, personal, render_centre
 from wagtail_gdpr.views.following import follow_context
 
@@ -74,8 +74,14 @@ def erase(request, page):
                 )
         else:
             status = 400
+    facts = erasure.erasure_facts(plan, GdprSettings.current(request))
     return render_centre(
-        request, page, "erase.html", {"plan": plan, "form": form}, section="erase", status=status
+        request,
+        page,
+        "erase.html",
+        {"plan": plan, "facts": facts, "form": form},
+        section="erase",
+        status=status,
     )
 
 

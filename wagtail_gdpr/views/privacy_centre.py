@@ -13,13 +13,15 @@ from wagtail_gdpr import (
     consent,
     email_verification,
     member_requests,
+    readable,
     recipients,
     restriction_objection,
     routes,
 )
 from wagtail_gdpr.access import summary
+from wagtail_gdpr.consent import gate, notices
 from wagtail_gdpr.registry import verified_emails
-from wagtail_gdpr.tables import ConsentPurpose, DataSubjectRequest, MemberActivity
+from wagtail_gdpr.tables import ConsentPurpose, DataSubjectRequest, GdprSettings, MemberActivity
 from wagtail_gdpr.views.common import render_centre
 from wagtail_gdpr.views.following import answer_form, follow_context
 
@@ -48,14 +50,20 @@ def my_data(request, page):
 def my_consents(request, page):
     states = consent.current_consents(request.user)
     purposes = [
-        (purpose, states.get(purpose.slug, False), consent.text_sha256(purpose.text))
-        for purpose in ConsentPurpose.objects.filter(active=True).order_by("name")
+        (text, states.get(purpose.slug, False), consent.text_sha256(text.text))
+        for purpose in ConsentPurpose.objects.originals().filter(active=True).order_by("name")
+        for text in [purpose.for_reader()]
     ]
+    notice_page = gate.notice_page_for_reader(GdprSettings.current(request))
     return render_centre(
         request,
         page,
         "consents.html",
-        {"purposes": purposes, "history": consent.history(request.user)[:50]},
+        {
+            "purposes": purposes,
+            "history": consent.history_in_words(request.user, limit=50),
+            "notice": notices.for_member(request.user, notice_page),
+        },
         section="my_consents",
     )
 
@@ -67,7 +75,11 @@ def my_activity(request, page):
     )
     activity_page = paginator.get_page(request.GET.get("page"))
     return render_centre(
-        request, page, "activity.html", {"activity": activity_page}, section="my_activity"
+        request,
+        page,
+        "activity.html",
+        {"activity": activity_page, "ip_note": readable.SHORTENED_IP_NOTE},
+        section="my_activity",
     )
 
 

@@ -1,8 +1,13 @@
 """Fill the example site with fictional members, orders, tickets, pages and privacy setup.
 
 Safe to run again: existing rows are kept, missing ones are added, and the demo logins are
-reset to their documented passwords. Dates are relative to today, so some orders are always
-past the seven-year bookkeeping period and one ticket is always past its two-year retention.
+reset to their documented passwords. Dates are relative to today, and every record is within its
+retention: the oldest order is six years old (orders are kept seven years after the end of their
+financial year), the closed ticket a little over a year (two years), the oldest activity ten
+months (twelve).
+
+The site speaks English and Swedish: every page, the privacy notice with its blocks, and the
+consent purposes exist in both, and members see the one in their browser's language.
 
 The privacy side: consent purposes, a published privacy notice, a privacy centre and the site's
 privacy settings. Alice has acknowledged the notice and the terms and agreed to the newsletter,
@@ -24,7 +29,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 from wagtail.contrib.forms.models import FormSubmission
-from wagtail.models import Page, Site
+from wagtail.models import Locale, Page, Site
 from wagtail.rich_text import RichText
 
 from example_site.home.models import FormField, FormPage, HomePage, StandardPage
@@ -96,8 +101,8 @@ MEMBERS = [
 
 # (reference, member or None for a guest order, age in days, lines)
 ORDERS = [
-    ("PO-10017", "alice", 8 * 365 + 40, [("Linen tea towel", 2, "89.00"), ("Teapot", 1, "349.00")]),
-    ("PO-10342", "alice", 7 * 365 + 95, [("Rain jacket", 1, "1299.00")]),
+    ("PO-10017", "alice", 6 * 365 + 40, [("Linen tea towel", 2, "89.00"), ("Teapot", 1, "349.00")]),
+    ("PO-10342", "alice", 4 * 365 + 95, [("Rain jacket", 1, "1299.00")]),
     ("PO-11205", "alice", 330, [("Wool socks", 3, "119.00"), ("Beanie", 1, "249.00")]),
     ("PO-11588", "alice", 21, [("Hiking map, Jämtland", 1, "189.00")]),
     ("PO-11420", None, 120, [("Gift card", 1, "500.00")]),  # placed as a guest with Alice's address
@@ -111,8 +116,8 @@ TICKETS = [
         "alice",
         "Tracking link does not work",
         "The tracking link in my shipping confirmation leads to an error page.",
-        3 * 365 + 14,
-        3 * 365,
+        400,
+        390,
     ),
     (
         "alice",
@@ -131,11 +136,11 @@ SAFARI = (
 )
 # (member, what, IP address, user agent, how long ago): wagtail-gdpr's activity log, which it
 # fills itself at every login, logout and failed login. The IP addresses are from the ranges
-# reserved for documentation and are stored shortened, as the add-on stores them; the first two
-# entries are past their twelve months of retention.
+# reserved for documentation and are stored shortened, as the add-on stores them; all of them are
+# within their twelve months of retention.
 ACTIVITY = [
-    ("alice", MemberActivity.LOGIN, "203.0.113.77", FIREFOX, timedelta(days=400)),
-    ("alice", MemberActivity.LOGOUT, "203.0.113.77", FIREFOX, timedelta(days=400, hours=-1)),
+    ("alice", MemberActivity.LOGIN, "203.0.113.77", FIREFOX, timedelta(days=300)),
+    ("alice", MemberActivity.LOGOUT, "203.0.113.77", FIREFOX, timedelta(days=300, hours=-1)),
     ("alice", MemberActivity.LOGIN_FAILED, "198.51.100.23", SAFARI, timedelta(days=30, minutes=2)),
     ("alice", MemberActivity.LOGIN, "198.51.100.23", SAFARI, timedelta(days=30)),
     ("alice", MemberActivity.LOGIN, "2001:db8:85a3::8a2e:370:7334", FIREFOX, timedelta(days=2)),
@@ -200,6 +205,42 @@ NOTICE_SUMMARY = (
     "your data, download a copy and change your choices."
 )
 
+# The same purposes in Swedish: (slug, name, text).
+PURPOSES_SV = [
+    (
+        "terms",
+        "Användarvillkor",
+        "För ditt konto sparar vi ditt namn, din e-postadress, din leveransadress och dina "
+        "beställningar, och använder dem för att leverera och fakturera det du köper och för att "
+        "svara på dina frågor. Det är en del av vårt avtal med dig; du kan inte använda portalen "
+        "utan det. Integritetspolicyn förklarar vad vi sparar, varför och hur länge.",
+    ),
+    (
+        NEWSLETTER,
+        "Nyhetsbrev",
+        "Skicka mig nyhetsbrevet med e-post, ungefär en gång i månaden: nya produkter, "
+        "erbjudanden och tips för friluftslivet. Vi använder din e-postadress och ditt förnamn "
+        "till det och inget annat. Du kan avsluta prenumerationen när du vill, på din kontosida, "
+        "i ditt integritetscenter eller med länken i varje nyhetsbrev.",
+    ),
+    (
+        "product-research",
+        "Produktundersökningar",
+        "Bjud in mig, högst fyra gånger om året, till korta enkäter och intervjuer om era "
+        "produkter. Vi använder din e-postadress och det du har beställt för att välja vilka "
+        "frågor vi ställer till dig. Det är alltid frivilligt att svara; du kan ta tillbaka ditt "
+        "samtycke när du vill.",
+    ),
+]
+
+NOTICE_SUMMARY_SV = (
+    "Vi sparar det vi behöver för att sköta ditt konto och leverera dina beställningar: ditt "
+    "namn, dina kontaktuppgifter, beställningar och supportärenden. Beställningar sparar vi i sju "
+    "år efter räkenskapsårets slut eftersom bokföringslagen kräver det; allt annat tas bort när "
+    "det inte längre behövs. Nyhetsbrevet och produktundersökningarna väljer du själv. I ditt "
+    "integritetscenter kan du se dina uppgifter, ladda ner en kopia och ändra dina val."
+)
+
 GDPR_SETTINGS = {
     "controller_name": "Example Portal AB",
     "controller_contact": (
@@ -210,6 +251,13 @@ GDPR_SETTINGS = {
     "dpo_email": "dpo@example.com",
     "authority_name": "Integritetsskyddsmyndigheten (IMY)",
     "authority_url": "https://www.imy.se",
+    "security_measures": (
+        "Data is stored in a data centre in Sweden, encrypted on disk and in transit (TLS). "
+        "Staff reach it only through personal accounts with two-factor login, and only what "
+        "their work needs; every staff action on personal data is logged. Backups are "
+        "encrypted and kept for 30 days. Staff are trained in data protection every year."
+    ),
+    "backup_days": 30,
 }
 
 
@@ -228,6 +276,7 @@ class Command(BaseCommand):
             purposes = self.ensure_purposes()
             notice, centre = self.ensure_privacy_pages(home, purposes[NEWSLETTER])
             self.ensure_gdpr_settings(notice, centre)
+            self.ensure_swedish(home, purposes)
             self.ensure_alice_privacy(members["alice"], notice)
             officer = self.ensure_officer()
             requests_added = self.ensure_requests(members, officer)
@@ -251,6 +300,9 @@ class Command(BaseCommand):
             f"purposes: {', '.join(purposes)}, newsletter subscribers: "
             f"{NewsletterSubscription.objects.count()}. Alice has passed the consent step; "
             "Bob sees it at his first login."
+        )
+        self.stdout.write(
+            "  Languages: English and Swedish (pages, the privacy notice, consent purposes)."
         )
         self.stdout.write(
             f"  Request queue: {DataSubjectRequest.objects.count()} requests "
@@ -389,7 +441,7 @@ class Command(BaseCommand):
         ]
         for page in placeholders:
             Page.objects.filter(pk=page.pk).update(slug=f"welcome-{page.pk}")
-        home = HomePage.objects.first() or self.create_home(root)
+        home = HomePage.objects.order_by("pk").first() or self.create_home(root)
 
         # Point the default site at the home page before the placeholder goes: deleting a
         # site's root page would delete the site too.
@@ -551,11 +603,112 @@ class Command(BaseCommand):
         site = Site.objects.get(is_default_site=True)
         gdpr_settings = GdprSettings.for_site(site)
         for name, value in GDPR_SETTINGS.items():
-            if not getattr(gdpr_settings, name):
+            if getattr(gdpr_settings, name) in ("", None):
                 setattr(gdpr_settings, name, value)
         gdpr_settings.notice_page = gdpr_settings.notice_page or notice
         gdpr_settings.privacy_centre_page = gdpr_settings.privacy_centre_page or centre
         gdpr_settings.save()
+
+    # -- Swedish ---------------------------------------------------------------------------
+
+    def ensure_swedish(self, home, purposes):
+        """The whole site in Swedish too: its pages (the privacy notice and the privacy centre
+        among them) as Wagtail translations at the same addresses, and the consent purposes."""
+        swedish, _created = Locale.objects.get_or_create(language_code="sv")
+        for slug, name, text in PURPOSES_SV:
+            original = purposes[slug]
+            if not original.has_translation(swedish):
+                translation = original.copy_for_translation(swedish)
+                translation.name, translation.text = name, text
+                translation.save()
+        texts = {
+            "home": {
+                "title": "Välkommen till exempelportalen",
+                "intro": "<p>Logga in för att se dina beställningar, ställa en fråga eller "
+                "hantera nyhetsbrevet. Alla i den här demon är påhittade.</p>",
+                "body": [
+                    ("heading", "Det här kan du göra här"),
+                    (
+                        "paragraph",
+                        RichText(
+                            "<ul><li>Följa dina beställningar</li><li>Skapa ett supportärende"
+                            "</li><li>Hålla dina kontaktuppgifter aktuella</li></ul>"
+                        ),
+                    ),
+                ],
+            },
+            "about": {
+                "title": "Om den här portalen",
+                "body": [
+                    ("heading", "Dina uppgifter, ditt konto"),
+                    (
+                        "paragraph",
+                        RichText(
+                            "<p>Medlemmar i den här påhittade butiken ser sina beställningar och "
+                            "supportärenden här, och bestämmer över vad vi sparar om dem.</p>"
+                        ),
+                    ),
+                ],
+            },
+            "contact": {
+                "title": "Kontakta oss",
+                "intro": "<p>Frågor om en beställning? Skriv till oss.</p>",
+                "thank_you_text": "<p>Tack. Vi svarar inom två arbetsdagar.</p>",
+            },
+            "privacy-notice": {
+                "title": "Integritetspolicy",
+                "summary": NOTICE_SUMMARY_SV,
+                "body": [
+                    ("heading", "Vilka vi är"),
+                    (
+                        "paragraph",
+                        RichText(
+                            "<p>Example Portal AB driver den här medlemsportalen och ansvarar "
+                            "för personuppgifterna i den. Vi använder dem för att sköta ditt "
+                            "konto, leverera dina beställningar och svara på dina frågor, och, "
+                            "bara om du vill, för att skicka dig vårt nyhetsbrev.</p>"
+                        ),
+                    ),
+                    (
+                        "data_inventory",
+                        {
+                            "heading": "Det här sparar vi om dig",
+                            "intro": "Listan läses från portalens egen kod, så den stämmer "
+                            "alltid med det vi faktiskt sparar.",
+                            "show_fields": True,
+                        },
+                    ),
+                    ("rights", {"heading": "Dina rättigheter", "intro": ""}),
+                    ("consent", {"purpose": purposes[NEWSLETTER], "heading": "Vårt nyhetsbrev"}),
+                    ("contact", {"heading": "Vem du kontaktar"}),
+                ],
+            },
+            "privacy-centre": {
+                "title": "Integritetscenter",
+                "intro": "<p>Se vad vi sparar om dig, ladda ner en kopia och ändra det du har "
+                "gått med på.</p>",
+                "data_intro": "Det här sparar vi om dig just nu, och varför.",
+                "copy_intro": "Vi tar fram en fil med alla dina uppgifter: en sida du kan läsa i "
+                "vilken webbläsare som helst, och samma uppgifter som kalkylblad och JSON att ta "
+                "med dig någon annanstans. Vi mejlar dig när den är klar.",
+            },
+        }
+        pages = [home.specific] + [child.specific for child in home.get_children()]
+        for page in pages:
+            key = "home" if page.pk == home.pk else page.slug
+            if key not in texts or page.has_translation(swedish):
+                continue
+            translation = page.copy_for_translation(swedish, copy_parents=True)
+            for name, value in texts[key].items():
+                setattr(translation, name, value)
+            if key == "contact":
+                for field, label in zip(
+                    translation.form_fields.all(), ["Namn", "E-post", "Meddelande"], strict=False
+                ):
+                    field.label = label
+                    field.save()
+            # Publishing the Swedish notice records its own first version.
+            translation.save_revision().publish()
 
     # -- the staff queue -------------------------------------------------------------------
 
