@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.utils import translation
 
 from tests.conftest import REPO_ROOT, WorkerProcess, redis_problem
 
@@ -43,6 +44,15 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 ARTIFACTS = REPO_ROOT / "test-artifacts" / "journeys"
 #: How long a step may wait for the page (ms). Generous: CI machines have two cores.
 STEP_TIMEOUT_MS = 20_000
+
+
+@pytest.fixture(autouse=True)
+def site_language():
+    """Each journey starts in the site's language: a test that renders pages through Django's
+    test client leaves the language of its last request active in this thread."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
 
 
 def in_ci() -> bool:
