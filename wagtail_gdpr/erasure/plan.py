@@ -154,8 +154,13 @@ def named_records(declaration: PersonalData, rows, until_of=None) -> list[PlanRe
     from_field = declaration.retention.from_field if until_of else None
     rows = rows.order_by("pk")[:RECORDS_NAMED]
     if path:
-        values = rows.values_list(path, from_field) if from_field else rows.values_list(path)
-        labels_and_dates = [(readable.in_words(v[0]), v[1] if from_field else None) for v in values]
+        # A record may be named by the date its retention counts from: one column then (some
+        # Django 5.2 releases return a field named twice only once).
+        columns = [path] + ([from_field] if from_field and from_field != path else [])
+        values = rows.values_list(*columns)
+        labels_and_dates = [
+            (readable.in_words(v[0]), v[-1] if from_field else None) for v in values
+        ]
     else:
         labels_and_dates = [
             (str(obj), getattr(obj, from_field) if from_field else None) for obj in rows
