@@ -485,18 +485,19 @@ def member_journey(site: Site, url: str, downloads: Path) -> dict:
     return seen
 
 
-def rows_of(copy: dict, label_part: str) -> list[dict]:
+def rows_of(copy: dict, model_label: str) -> list[dict]:
+    """The rows of the copy's section for ``model_label``, each as {field name: value}."""
     for section in copy["sections"]:
-        if label_part in json.dumps([section.get("key"), section.get("label")]):
-            return [dict(zip(section["columns"], row, strict=True)) for row in section["rows"]]
-    raise Failed(
-        f"no section {label_part!r} in the copy: {[s.get('key') for s in copy['sections']]}"
-    )
+        if model_label in (section.get("model"), section.get("key")):
+            names = section.get("fields") or section["columns"]
+            return [dict(zip(names, row, strict=True)) for row in section["rows"]]
+    keys = [s.get("key") for s in copy["sections"]]
+    raise Failed(f"no section for {model_label} in the copy: {keys}")
 
 
 def verify(site: Site, seen: dict):
     orders = rows_of(seen["copy"], "shop.Order")
-    totals = sorted(str(value) for row in orders for key, value in row.items() if "otal" in key)
+    totals = sorted(str(row["total"]) for row in orders)
     if totals != ["101.00", "102.00", "103.00"]:
         raise Failed(f"the copy's orders are not the member's own three: {orders}")
     if "Visby" in json.dumps(seen["copy"]) or "Greta" in json.dumps(seen["copy"]):
