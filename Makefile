@@ -15,7 +15,7 @@ $(BIN)/python:
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 $(STAMP): $(BIN)/python setup.cfg pyproject.toml
-	$(BIN)/python -m pip install --quiet -e ".[testing]"
+	$(BIN)/python -m pip install --quiet -e ".[testing,example]"
 	rm -f $(VENV)/.installed-*
 	touch $(STAMP)
 
@@ -37,8 +37,10 @@ demo: install
 		periodic=$$!; trap 'kill $$periodic' EXIT INT TERM; \
 		$(BIN)/python example_site/manage.py runserver $(HOST):$(PORT)
 
+# The suite runs in one process per core (pytest-xdist); JOBS=0 runs it in this process alone.
+JOBS ?= auto
 test: install
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(JOBS) $(PYTEST_ARGS)
 	$(BIN)/python -m pytest tests/journeys --ds=tests.journeys.settings \
 		-o addopts="-ra --strict-markers -p no:cacheprovider" $(PYTEST_ARGS)
 
@@ -54,7 +56,7 @@ lint: install
 # setup.cfg accepts, Wagtail 7.0 and the newest 7.x. `make test` covers the newest versions.
 MATRIX ?= lowest tests(wagtail='7.0') tests(wagtail='7.4')
 matrix: install
-	$(BIN)/nox $(foreach s,$(MATRIX),-s "$(s)")
+	$(BIN)/nox --sessions $(foreach s,$(MATRIX),"$(s)")
 
 # The built wheel in sites made by `wagtail start` and `coderedcms start`, and a member's journey
 # through each, with and without a Celery worker (scripts/real_sites.py).
@@ -64,6 +66,25 @@ real-sites: install
 clean:
 	rm -rf $(VENV) site example_site/db.sqlite3 example_site/media example_site/private \
 		.nox test-artifacts .pytest_cache *.egg-info tests/*.sqlite3
+
+.PHONY: load load-smoke scaling
+$(VENV)/.benchmarks-installed: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e ".[benchmarks]"
+	touch $@
+
+# The load test (benchmarks/load/run): gunicorn, a Celery worker, 500 seeded members, 100 locust
+# users for 4 minutes, then the consent middleware's cost; prints and saves the figures as JSON.
+# Needs DATABASE_URL (PostgreSQL) and REDIS_URL. load-smoke: 20 users for 60 s, for CI.
+load: $(VENV)/.benchmarks-installed
+	benchmarks/load/run
+
+load-smoke: $(VENV)/.benchmarks-installed
+	benchmarks/load/run --smoke
+
+# The scaling curves (benchmarks/scaling.py): the copy, the erasure, the sweep, the privacy
+# centre and the gate at 10k, 100k and 1M rows or members, with their chart. Needs DATABASE_URL.
+scaling: $(VENV)/.benchmarks-installed
+	$(BIN)/python benchmarks/scaling.py $(SIZES)
 
 # The documentation, built into site/ (mkdocs.yml); warnings are errors.
 .PHONY: docs

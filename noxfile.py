@@ -36,7 +36,8 @@ LOWEST = [
     "redis==5.0.0",
 ]
 
-PYTEST = ["-m", "pytest", "-p", "no:cacheprovider", "-q", "-ra"]
+#: One test process per core (pytest-xdist): the sessions run one after another in CI.
+PYTEST = ["-m", "pytest", "-n", "auto", "-p", "no:cacheprovider", "-q", "-ra"]
 
 
 def _run_suite(session):

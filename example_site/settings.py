@@ -26,6 +26,7 @@ ALLOWED_HOSTS = [
 INSTALLED_APPS = [
     "example_site.home",
     "example_site.portal",
+    "example_site.crm",
     "wagtail_gdpr",
     "wagtail_modeladmin",
     "wagtail.contrib.forms",
@@ -46,6 +47,9 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     "django_filters",
+    # Login limits (django-axes) and the Content-Security-Policy header (django-csp).
+    "axes",
+    "csp",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -65,9 +69,15 @@ MIDDLEWARE = [
     # Sends members who must still acknowledge the privacy notice or a purpose needed for the
     # service to the consent step first; after AuthenticationMiddleware, which it reads.
     "wagtail_gdpr.middleware.ConsentGateMiddleware",
+    # "database is locked" (SQLite, two writers at once) answers 409 in plain words, not 500.
+    "wagtail_gdpr.database_busy.DatabaseBusyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # A strict Content-Security-Policy on every page of the site (CONTENT_SECURITY_POLICY).
+    "csp.middleware.CSPMiddleware",
+    # Last, as django-axes asks: it answers a locked-out login.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "example_site.urls"
@@ -111,6 +121,44 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# django-axes first: it refuses a login while too many have failed, before any password check.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# 5 failed logins for one username from one IP address lock that pair out for an hour; a
+# successful login starts the count again.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = 1  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "portal/locked_out.html"
+# Failed attempts (username, IP address, browser; never a password) are kept only while they
+# count; successful logins are not logged by axes (the privacy centre's activity log has them).
+AXES_USE_ATTEMPT_EXPIRATION = True
+AXES_DISABLE_ACCESS_LOG = True
+
+# A strict Content-Security-Policy (django-csp 4): scripts, styles, images and fonts from this
+# site only; no inline script or style, no eval, no plugins, no framing. The add-on's and the
+# site's templates keep their styles and scripts in static files. Wagtail's own admin still uses
+# inline styles and scripts, so the policy leaves /admin/ out (the add-on's admin templates have
+# none of their own).
+CONTENT_SECURITY_POLICY = {
+    "EXCLUDE_URL_PREFIXES": ["/admin/"],
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+    },
+}
+
 LOGIN_URL = "portal:login"
 LOGIN_REDIRECT_URL = "portal:account"
 LOGOUT_REDIRECT_URL = "/"
@@ -137,6 +185,8 @@ MEDIA_ROOT = SITE_DIR / "media"
 EMAIL_BACKEND = os.environ.get(
     "DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
 )
+# A mail server that does not answer must not keep a worker waiting for long (wagtail_gdpr.W006).
+EMAIL_TIMEOUT = 30
 DEFAULT_FROM_EMAIL = "Example member portal <portal@example.com>"
 
 # Celery. Without a broker, tasks run in-process as soon as they are sent (the embedded
@@ -172,3 +222,25 @@ WAGTAIL_GDPR_GATE_EXEMPT_PATHS = ("/privacy-notice/",)
 # Guest orders and form answers are found through addresses the member confirmed in the privacy
 # centre ("My data" → confirm your address): sign-up here does not check the account address, so
 # the add-on's secure default (WAGTAIL_GDPR_TRUST_ACCOUNT_EMAIL = False) is kept.
+
+# The company's other systems. The example CRM (example_site.crm) is served by this same process
+# under /crm/; in production each connector's endpoint is https, on its own host, with a secret
+# from the environment. Plain http to this machine is allowed only in DEBUG.
+CRM_GDPR_SECRET = os.environ.get("CRM_GDPR_SECRET", "example-crm-secret-change-me")
+WAGTAIL_GDPR_CONNECTORS = [
+    {
+        "key": "crm",
+        "name": "Our customer service system",
+        "endpoint": WAGTAILADMIN_BASE_URL.rstrip("/") + "/crm/gdpr/",
+        "secret": CRM_GDPR_SECRET,
+        "kinds": ["access", "erasure", "rectification", "restriction"],
+        "timeout": 10,
+        "max_attempts": 8,
+        "retry_base_seconds": 30,
+        "answer_within_hours": 72,
+        "country": "SE",
+    }
+]
+# The system check looks at the portal's own apps; the CRM stands for a separate system, whose
+# data members get (and lose) through its connector, not through a declaration here.
+WAGTAIL_GDPR_CHECK_APPS = ["home", "portal"]

@@ -13,6 +13,8 @@ urlpatterns = [
     # wagtail-gdpr's own member URLs: the consent step at login and the consent blocks' form.
     # The privacy centre is a page in the tree (slug "privacy-centre"), not under this prefix.
     path("privacy/", include("wagtail_gdpr.urls")),
+    # The example CRM: a system of its own, reached through the connector protocol only.
+    path("crm/", include("example_site.crm.urls")),
 ]
 
 if settings.DEBUG:

@@ -16,6 +16,8 @@ LANGUAGES = [("en", "English"), ("sv", "Svenska")]
 INSTALLED_APPS = [
     "wagtail_gdpr",
     "tests.testapp",
+    # The example site's CRM: the receiver the connector tests deliver to.
+    "example_site.crm",
     "wagtail_modeladmin",
     "wagtail.contrib.forms",
     "wagtail.contrib.routable_page",
@@ -45,6 +47,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "wagtail_gdpr.middleware.ConsentGateMiddleware",
+    # "database is locked" (SQLite, two writers at once) answers 409 in plain words, not 500.
+    "wagtail_gdpr.database_busy.DatabaseBusyMiddleware",
 ]
 
 ROOT_URLCONF = "tests.urls"
@@ -72,6 +76,8 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": str(BASE_DIR / "tests.sqlite3"),
+            # With a worker, two processes write: wait for the lock instead of failing at once.
+            "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 20},
             # A file, not memory, so that a Celery worker process can share it.
             "TEST": {
                 "NAME": os.path.join(
@@ -96,7 +102,8 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # The worker process writes mail to files the tests can read.
 if os.environ.get("WAGTAIL_GDPR_TEST_EMAIL_DIR"):
-    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    # One file per message, written atomically, so the worker can ask which it accepted.
+    EMAIL_BACKEND = "tests.mail_backends.WorkerMailBackend"
     EMAIL_FILE_PATH = os.environ["WAGTAIL_GDPR_TEST_EMAIL_DIR"]
 
 WAGTAIL_SITE_NAME = "wagtail-gdpr tests"
@@ -122,3 +129,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "loggers": {"wagtail_gdpr": {"handlers": ["console"], "level": "INFO"}},
 }
+
+# The example CRM's shared secret, and plain http to the test server on this machine.
+CRM_GDPR_SECRET = "tests-crm-secret"  # noqa: S105
+WAGTAIL_GDPR_CONNECTOR_LOCAL_HTTP = True
+# The check inspects the test app; the example CRM stands for a separate system.
+WAGTAIL_GDPR_CHECK_APPS = ["testapp"]

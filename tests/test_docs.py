@@ -44,5 +44,6 @@ def test_every_image_the_guides_show_is_committed():
         "reconsent-step-en.png",
         "copy-orders-en.png",
         "copy-orders-sv.png",
+        "form-privacy-tab-en.png",
     }
     assert [(p.name, t) for p, t in shown if not (p.parent / t).resolve().is_file()] == []

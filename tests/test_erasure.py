@@ -9,6 +9,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core import mail
+from django.db import connection
 from django.test import Client
 from django.utils import formats, timezone
 from wagtail.contrib.forms.models import FormSubmission
@@ -124,6 +125,8 @@ def test_plan_says_what_happens_to_each_kind_of_data_and_why():
     assert consents.reason == str(ConsentRecordData.retained_by_law)
     assert consents.until == plus_years(alice.consent_record.created_at, 3).isoformat()
     assert consents.fields == [
+        # A guest's answer on a form under one of the member's addresses.
+        ("Address you gave on the form", "replaced by an address that reaches nobody"),
         ("Network address", "shortened to the network, no longer one device"),
         ("Browser", "emptied"),
     ]
@@ -765,3 +768,80 @@ def test_a_copy_being_prepared_does_not_outlive_the_erasure():
     assert copy.status == DataSubjectRequest.CANCELLED
     assert access.build_access_report(copy.pk) == "skipped"
     assert not AccessReport.objects.filter(request=copy).exists()
+
+
+# -- the planned rows, by their condition or by their ids ---------------------------------------
+
+
+@pytest.mark.django_db
+def test_rows_the_condition_no_longer_names_exactly_are_anonymised_by_their_ids():
+    """An erasure updates the planned rows by their condition in one statement; where that
+    names other rows than were planned, the planned ones are anonymised by id as well."""
+    alice = make_world("alice")
+    declaration = registry.get(Order)
+    planned = [order.pk for order in alice.kept_orders]
+    # The condition now names only one of them: the others must still be anonymised.
+    condition = Order.objects.filter(pk=planned[0])
+
+    execution.anonymise_planned(declaration, condition, planned, None)
+
+    for order in Order.objects.filter(pk__in=planned):
+        assert order.email == f"erased-{order.pk}@erased.invalid"
+        assert order.shipping_address == ""
+
+
+@pytest.mark.django_db
+def test_rows_the_condition_no_longer_names_exactly_are_deleted_by_their_ids():
+    alice = make_world("alice")
+    declaration = registry.get(Visit)
+    planned = list(Visit.objects.filter(user=alice.user).values_list("pk", flat=True))
+    assert len(planned) > 1
+    condition = Visit.objects.filter(pk=planned[0])
+
+    execution.delete_planned(declaration, condition, planned)
+
+    assert not Visit.objects.filter(pk__in=planned).exists()
+
+
+@pytest.mark.django_db
+def test_a_kept_rows_link_to_a_deleted_account_is_emptied_with_its_anonymisation():
+    """Deleting the account would empty the kept orders' link to it in a second pass over
+    them; the erasure empties it in the update that anonymises them, so that pass finds none."""
+    alice = make_world("alice")
+    kept = [order.pk for order in alice.kept_orders]
+    statements = []
+
+    def record(execute, sql, params, many, context):
+        statements.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
+        receipt = erasure.execute(alice.user)
+
+    assert receipt["account"] == "deleted"
+    assert list(Order.objects.filter(pk__in=kept).values_list("customer", flat=True)) == [
+        None
+    ] * len(kept)
+    table = Order._meta.db_table
+    anonymising = [s for s in statements if s.startswith(f'UPDATE "{table}" SET') and "email" in s]
+    assert len(anonymising) == 1, anonymising
+    assert '"customer_id" = NULL' in anonymising[0]  # so the deletion's own pass finds none
+
+
+@pytest.mark.django_db
+def test_a_consent_in_force_on_a_line_past_its_retention_does_not_stop_the_erasure():
+    """The ledger line a consent in force rests on is protected while the state points to it:
+    the member's states go first, then the old line, which is past its retention, goes too."""
+    alice = make_world("alice")
+    old = timezone.now() - timedelta(days=4 * 365)
+    with connection.cursor() as cursor:  # the ledger refuses changes through the ORM
+        cursor.execute(
+            f"UPDATE {ConsentRecord._meta.db_table} SET created_at = %s WHERE id = %s",  # noqa: S608
+            [old, alice.consent_record.pk],
+        )
+
+    receipt = erasure.execute(alice.user)
+
+    assert receipt["account"] in ("deleted", "anonymised")
+    assert not ConsentState.objects.filter(pk=alice.consent_state.pk).exists()
+    assert not ConsentRecord.objects.filter(pk=alice.consent_record.pk).exists()

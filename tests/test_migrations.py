@@ -17,10 +17,16 @@ def migrate(targets):
     return executor.loader.project_state(targets).apps
 
 
+def every_app_at_its_latest():
+    """Every app's latest migration: going back in wagtail_gdpr also unapplies the migrations of
+    other apps that depend on it (the test app's form pages), and they must come back too."""
+    return MigrationExecutor(connection).loader.graph.leaf_nodes()
+
+
 @pytest.fixture
 def old_schema(django_db_blocker):
     """The schema as of 0007; the latest one again afterwards."""
-    latest = MigrationExecutor(connection).loader.graph.leaf_nodes("wagtail_gdpr")
+    latest = every_app_at_its_latest()
     apps = migrate(BEFORE)
     yield apps
     migrate(latest)
@@ -102,7 +108,7 @@ def test_scheduled_moments_and_restriction_state_move_into_columns(old_schema):
 @pytest.fixture
 def schema_0008(django_db_blocker):
     """The schema as of 0008, before notes; the latest one again afterwards."""
-    latest = MigrationExecutor(connection).loader.graph.leaf_nodes("wagtail_gdpr")
+    latest = every_app_at_its_latest()
     apps = migrate([("wagtail_gdpr", "0008_request_state_columns")])
     yield apps
     migrate(latest)

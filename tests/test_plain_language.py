@@ -257,7 +257,13 @@ def test_withdrawing_shows_a_confirmation(client, centre):  # noqa: F811
 
     response = client.post(
         "/privacy/consent/newsletter/",
-        {"action": "withdraw", "next": back, "source": "privacy_centre"},
+        {
+            "action": "withdraw",
+            "version": purpose.version,
+            "text_sha256": consent.text_sha256(purpose.text),
+            "next": back,
+            "source": "privacy_centre",
+        },
         follow=True,
     )
 

@@ -17,6 +17,7 @@ from django.db import connection
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.utils import formats, timezone
+from django.utils.html import escape
 
 from tests.access_helpers import (
     centre,  # noqa: F401  (fixture)
@@ -33,7 +34,7 @@ from tests.access_helpers import (
     url_of,
 )
 from tests.testapp.models import Order
-from wagtail_gdpr import access, email_verification
+from wagtail_gdpr import access, email_verification, readable
 from wagtail_gdpr.models import (
     ConsentRecord,
     DataSubjectRequest,
@@ -150,8 +151,8 @@ def test_a_new_copy_only_after_the_cool_down(logged_in, centre, member, settings
     refused = logged_in.post(url_of(centre, "copy/"))
 
     assert refused.status_code == 409
-    possible = timezone.localtime(done.completed_at + timedelta(hours=24))
-    assert possible.strftime("%Y-%m-%d %H:%M") in refused.content.decode()
+    possible = readable.in_words(done.completed_at + timedelta(hours=24))
+    assert f"You can ask for a new one after {escape(possible)}." in refused.content.decode()
     assert DataSubjectRequest.objects.filter(member=member).count() == 1
 
     settings.WAGTAIL_GDPR_ACCESS_COOLDOWN_HOURS = 0

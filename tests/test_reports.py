@@ -2,6 +2,7 @@
 
 import hashlib
 import html
+import re
 from datetime import timedelta
 from decimal import Decimal
 from urllib.parse import urlsplit
@@ -27,7 +28,7 @@ from tests.access_helpers import (
     url_of,
 )
 from tests.testapp.models import Order, OrderNote, Visit
-from wagtail_gdpr import access, consent, tasks
+from wagtail_gdpr import access, consent, readable, tasks
 from wagtail_gdpr import mail as gdpr_mail
 from wagtail_gdpr.access import ReportSection, SummaryItem
 from wagtail_gdpr.models import (
@@ -38,6 +39,7 @@ from wagtail_gdpr.models import (
 )
 from wagtail_gdpr.registry import registry
 from wagtail_gdpr.requests import worker_queue
+from wagtail_gdpr.requests.intake import RequestRefused
 from wagtail_gdpr.rights import RIGHTS
 
 XSS = "<script>alert(1)</script>"
@@ -118,10 +120,14 @@ def test_the_zip_has_json_csv_html_and_a_manifest(requested):
     assert data["member_id"] == requested["member"].pk
     assert data["time_zone"] == "Europe/Stockholm"
     assert set(keys) == declared
+    acts = registry.member_activities()
+    activities = {access.report.data_keys(acts)[a.activity_key]: a for a in acts}
     for section in data["sections"]:
         assert set(section) == {"key", "model", "name", "facts", "columns", "fields", "rows"}
         assert section["facts"]["purpose"]
-        declaration = registry.get(_model(section["model"]))
+        # Each section is one processing activity (each form page is one of its own).
+        declaration = activities[section["key"]]
+        assert declaration.model_label == section["model"]
         width = len(declaration.fields) + (1 if declaration.retention else 0)
         assert len(section["columns"]) == len(section["fields"]) == width, section["key"]
         assert all(len(row) == width for row in section["rows"]), section["key"]
@@ -556,3 +562,39 @@ def test_a_hook_section_without_a_count_still_says_the_rest_is_in_the_csv(member
     section = opened.html_section("Events")
     assert html_rows(section) == 2
     assert "csv/events.csv" in section  # the member is told the other 3 rows exist
+
+
+def test_two_kinds_of_data_with_one_name_get_files_of_their_own():
+    """Two forms with one slug (the site's English and Swedish contact pages) share a name and
+    an app; the copy still writes one file each."""
+    from types import SimpleNamespace
+
+    contact_en = SimpleNamespace(
+        activity_key="wagtailforms.FormSubmission:3", data_name="form contact"
+    )
+    contact_sv = SimpleNamespace(
+        activity_key="wagtailforms.FormSubmission:8", data_name="form contact"
+    )
+    orders = SimpleNamespace(activity_key="testapp.Order", data_name="orders")
+
+    keys = access.report.data_keys([contact_en, contact_sv, orders])
+
+    assert keys == {
+        "wagtailforms.FormSubmission:3": "form-contact-wagtailforms",
+        "wagtailforms.FormSubmission:8": "form-contact-wagtailforms-2",
+        "testapp.Order": "orders",
+    }
+
+
+@pytest.mark.django_db
+def test_a_copy_asked_for_again_too_soon_says_when_in_words(requested):
+    member = requested["member"]
+    with pytest.raises(RequestRefused) as refused:
+        access.request_copy(member)
+    request = requested["request"]
+    request.refresh_from_db()
+    when = readable.in_words(request.completed_at + access.copies.cooldown())
+    assert refused.value.message == (
+        f"You received a copy recently. You can ask for a new one after {when}."
+    )
+    assert not re.search(r"\d{4}-\d{2}-\d{2}", refused.value.message)

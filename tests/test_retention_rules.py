@@ -5,6 +5,7 @@ offers a copy first."""
 
 import zoneinfo
 from datetime import UTC, date, datetime, timedelta
+from types import SimpleNamespace
 
 import pytest
 from django.contrib.auth.models import Group
@@ -23,6 +24,7 @@ from tests.access_helpers import (
 )
 from tests.testapp.models import Order
 from wagtail_gdpr import erasure, inventory
+from wagtail_gdpr.erasure.plan import _day, until_dates
 from wagtail_gdpr.models import RetentionRun
 from wagtail_gdpr.periods import financial_year_start
 from wagtail_gdpr.registry import (
@@ -247,3 +249,34 @@ def test_the_admin_shows_a_dry_run_of_the_next_sweep_and_records_nothing():
     stranger = Client()
     stranger.force_login(editor)
     assert stranger.get("/admin/gdpr/retention/next/").status_code == 403
+
+
+@pytest.mark.django_db
+@settings(max_examples=25, deadline=None)
+@given(
+    starts=st.lists(
+        st.datetimes(
+            min_value=datetime(2024, 1, 1), max_value=datetime(2026, 12, 31), timezones=st.just(UTC)
+        ),
+        min_size=1,
+        max_size=30,
+    ),
+    months=st.integers(min_value=0, max_value=30),
+    days=st.integers(min_value=0, max_value=40),
+)
+def test_the_plans_until_dates_count_each_row_on_its_own_day(starts, months, days):
+    """The plan counts rows per start day in the database; it must give what counting each
+    row's own end gives, across summer time and short months too."""
+    Order.objects.all().delete()
+    orders = Order.objects.bulk_create(
+        [Order(email="a@example.com", total=1, created_at=start) for start in starts]
+    )
+    rule = Retention(from_field="created_at", reason="a law", months=months, days=days)
+    declaration = SimpleNamespace(model=Order, retention=rule)  # all that is read of it
+    one_by_one: dict[str, int] = {}
+    for order in orders:
+        end = _day(rule.expires(order.created_at))
+        one_by_one[end] = one_by_one.get(end, 0) + 1
+
+    rows = Order.objects.filter(pk__in=[order.pk for order in orders])
+    assert until_dates(declaration, rows) == sorted(one_by_one.items())

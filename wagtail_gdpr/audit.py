@@ -34,8 +34,21 @@ NOTE_ADDED = "wagtail_gdpr.note_added"
 COPY_STARTED = "wagtail_gdpr.copy_started"
 LIFT_ANNOUNCED = "wagtail_gdpr.lift_announced"
 SETTLED_BY_ERASURE = "wagtail_gdpr.settled_by_erasure"
+BREACH_RECORDED = "wagtail_gdpr.breach_recorded"
+BREACH_CHANGED = "wagtail_gdpr.breach_changed"
+BREACH_ASSESSED = "wagtail_gdpr.breach_assessed"
+BREACH_DRAFT_EDITED = "wagtail_gdpr.breach_draft_edited"
+BREACH_AUTHORITY_NOTIFIED = "wagtail_gdpr.breach_authority_notified"
+BREACH_NOT_NOTIFYING = "wagtail_gdpr.breach_not_notifying"
+BREACH_SUPPLEMENT = "wagtail_gdpr.breach_supplement"
+BREACH_NOTICES_SENT = "wagtail_gdpr.breach_notices_sent"
+BREACH_CLOSED = "wagtail_gdpr.breach_closed"
+BREACH_REMINDED = "wagtail_gdpr.breach_reminded"
 
 #: (action, label, message) of each, for Wagtail's ``register_log_actions`` hook.
+CONNECTOR_EVENT_SENT_AGAIN = "wagtail_gdpr.connector_event_sent_again"
+CONNECTOR_EVENT_CLOSED = "wagtail_gdpr.connector_event_closed"
+
 LOG_ACTIONS = [
     (ASSIGNED, _("Assign request"), _("Request assigned")),
     (
@@ -77,6 +90,26 @@ LOG_ACTIONS = [
         _("Settle by erasure"),
         _("Settled by the erasure of the member's data"),
     ),
+    (BREACH_RECORDED, _("Record a breach"), _("Breach recorded")),
+    (BREACH_CHANGED, _("Change a breach's facts"), _("Breach facts changed")),
+    (BREACH_ASSESSED, _("Assess a breach's risk"), _("Breach risk assessed")),
+    (BREACH_DRAFT_EDITED, _("Edit the notification draft"), _("Notification draft edited")),
+    (BREACH_AUTHORITY_NOTIFIED, _("Notify the authority"), _("Authority notified of a breach")),
+    (BREACH_NOT_NOTIFYING, _("Decide not to notify"), _("Decided not to notify the authority")),
+    (BREACH_SUPPLEMENT, _("Add a supplement"), _("Supplement sent to the authority")),
+    (BREACH_NOTICES_SENT, _("Send breach notices"), _("Notices to the people affected sent")),
+    (BREACH_CLOSED, _("Close a breach"), _("Breach closed")),
+    (BREACH_REMINDED, _("Remind of the 72 hours"), _("Officers reminded of the 72 hours")),
+    (
+        CONNECTOR_EVENT_SENT_AGAIN,
+        _("Send an event again"),
+        _("Event sent again to a connected system"),
+    ),
+    (
+        CONNECTOR_EVENT_CLOSED,
+        _("Close an event without sending it"),
+        _("Event for a connected system closed without sending it"),
+    ),
 ]
 
 
@@ -88,3 +121,8 @@ def record(dsr, action: str, user, **data):
         user=user,
         data={"request_id": dsr.pk, "kind": dsr.kind, **data},
     )
+
+
+def record_breach(breach, action: str, user, **data):
+    """One audit log entry about a breach: its number, the step and ``data``; no personal data."""
+    return log(instance=breach, action=action, user=user, data={"breach_id": breach.pk, **data})

@@ -56,18 +56,22 @@ class UserData(PersonalData):
 _SAFE_KEY = re.compile(r"^[a-z0-9](?:[a-z0-9]|_(?!_))*$")
 
 
-def email_field_keys() -> set[str]:
-    """Keys under which form-builder pages store an email answer (their email-type fields)."""
+def form_field_models() -> list:
+    """The site's form-builder field models (each form page type has its own)."""
     # Here, not at the top: wagtail.contrib.forms is optional, and this runs only when it is
     # installed (the declaration is registered only then).
     from wagtail.contrib.forms.models import AbstractFormField  # noqa: PLC0415
 
+    return [model for model in apps.get_models() if issubclass(model, AbstractFormField)]
+
+
+def email_field_keys() -> set[str]:
+    """Keys under which form-builder pages store an email answer (their email-type fields)."""
     keys = set()
-    for model in apps.get_models():
-        if issubclass(model, AbstractFormField):
-            keys.update(
-                model._base_manager.filter(field_type="email").values_list("clean_name", flat=True)
-            )
+    for model in form_field_models():
+        keys.update(
+            model._base_manager.filter(field_type="email").values_list("clean_name", flat=True)
+        )
     return {k for k in keys if _SAFE_KEY.match(k)} or {"email"}
 
 
@@ -97,6 +101,12 @@ class FormSubmissionData(PersonalData):
                 condition |= Q(**{f"form_data__{key}__iexact": email})
         return condition
 
+    def rows_of_members(self, members, emails=None):
+        """Every submission when every member is affected; else those that give an address."""
+        if members is None:
+            return self.model._base_manager.all()
+        return self.model._base_manager.filter(self.subject_filter(None, emails or ()))
+
 
 class ConsentRecordData(PersonalData):
     """The consent ledger: proof of what the member agreed to, kept after erasure for a while."""
@@ -106,8 +116,11 @@ class ConsentRecordData(PersonalData):
     lawful_basis = LEGAL_OBLIGATION
     categories = [_("Your consent choices")]
     source = _("Recorded when you gave, withdrew or acknowledged consent.")
+    #: A guest's answer on a form is theirs once they confirm the address they gave.
+    email_field = "email"
     fields = {
         "created_at": Field(label=_("When")),
+        "email": Field(anonymiser="email", label=_("Address you gave on the form")),
         "action": Field(label=_("What you did")),
         "purpose": Field(label=_("Purpose")),
         "purpose_version": Field(label=_("Version of the text")),
@@ -144,8 +157,10 @@ class ConsentStateData(PersonalData):
     lawful_basis = LEGAL_OBLIGATION
     categories = [_("Your consent choices")]
     source = _("Derived from your consent history.")
+    email_field = "email"
     fields = {
         "purpose": Field(label=_("Purpose")),
+        "email": Field(label=_("Address you gave on the form")),
         "given": Field(label=_("Agreed")),
         "purpose_version": Field(label=_("Version of the text")),
         "updated_at": Field(label=_("Last changed")),
@@ -282,3 +297,77 @@ class RequestNoteData(PersonalData):
         then=DELETE,
     )
     label = _("Notes on your privacy requests")
+
+
+#: How long the breach register is kept: the authority may ask to see it (GDPR Art. 33(5)).
+BREACH_REGISTER_RETENTION = Retention(
+    years=5,
+    from_field="recorded_at",
+    reason=_("The breach register documents each breach for the supervisory authority"),
+    then=DELETE,
+    event=_("the breach was recorded"),
+)
+
+
+class BreachData(PersonalData):
+    """The breach register itself (GDPR Art. 33(5)): it names the staff who handle a breach."""
+
+    members = False
+    subject = ""
+    data_subjects = _("Staff who handle personal data breaches")
+    purpose = _("Documenting personal data breaches (GDPR Art. 33(5))")
+    lawful_basis = LEGAL_OBLIGATION
+    categories = [_("Who handled a breach")]
+    how_informed = _("Told when they are named to handle a breach")
+    on_request = _("Write to the privacy officer")
+    fields = {
+        "title": Field(label=_("Breach")),
+        "handler": Field(label=_("Handled by")),
+        "recorded_at": Field(label=_("Recorded")),
+    }
+    on_erasure = ANONYMISE
+    retention = BREACH_REGISTER_RETENTION
+    label = _("Personal data breaches")
+
+
+class BreachPeopleData(PersonalData):
+    """What the register keeps about the people a breach affected: kept as long as the breach's
+    own record, for the supervisory authority."""
+
+    subject = "member"
+    email_field = "email"
+    purpose = _("Telling you about a security breach that affected your data (GDPR Art. 34)")
+    lawful_basis = LEGAL_OBLIGATION
+    categories = [_("Security notices")]
+    fields = {"email": Field(anonymiser="email", label=_("Email address"))}
+    on_erasure = DELETE
+
+    @staticmethod
+    def kept_for_five_years(event):
+        return Retention(
+            years=5,
+            from_field="created_at",
+            reason=_("The breach register documents each breach for the supervisory authority"),
+            then=DELETE,
+            event=event,
+        )
+
+
+class BreachPersonData(BreachPeopleData):
+    """The people an officer names as affected by a breach."""
+
+    source = _("Recorded when a security breach affected your data.")
+    retention = BreachPeopleData.kept_for_five_years(_("the breach was recorded"))
+    label = _("Security breaches that affected you")
+
+
+class BreachNoticeData(BreachPeopleData):
+    """The notices sent to the people a breach affected (GDPR Art. 34)."""
+
+    source = _("Recorded when we told you about a security breach.")
+    fields = {
+        "email": Field(anonymiser="email", label=_("Email address")),
+        "sent_at": Field(label=_("Sent")),
+    }
+    retention = BreachPeopleData.kept_for_five_years(_("we told you"))
+    label = _("Security notices")

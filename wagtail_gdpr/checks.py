@@ -1,4 +1,5 @@
-"""System checks: personal data that nobody declared, and where background work runs.
+"""System checks: personal data that nobody declared, where background work runs, and the
+addresses of connected systems.
 
 Undeclared personal data is a warning (``wagtail_gdpr.W001``), so that ``migrate`` and a site's
 own set-up commands run before anything is declared. To make CI fail on it::
@@ -15,12 +16,14 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import checks
+from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 from wagtail.contrib.settings.models import BaseGenericSetting, BaseSiteSetting
 
-from wagtail_gdpr import jobs
+from wagtail_gdpr import connected_systems, jobs
 from wagtail_gdpr.conf import app_settings
 from wagtail_gdpr.registry import SELF, registry
+from wagtail_gdpr.tables.breaches import NOTICE_CLAIM_STALLS_AFTER
 
 #: The tag of the add-on's checks: ``manage.py check --tag gdpr``.
 TAG = "gdpr"
@@ -28,6 +31,9 @@ UNDECLARED_PERSONAL_DATA = "wagtail_gdpr.W001"
 UNKNOWN_JOBS_BACKEND = "wagtail_gdpr.E002"
 JOBS_IN_PROCESS = "wagtail_gdpr.W002"
 RECIPIENT_WITHOUT_COUNTRY = "wagtail_gdpr.W003"
+CONNECTOR_ENDPOINT_REFUSED = "wagtail_gdpr.W004"
+CONNECTOR_INCOMPLETE = "wagtail_gdpr.W005"
+MAIL_MAY_HANG = "wagtail_gdpr.W006"
 
 _NAME_PATTERNS = [
     (re.compile(r"e_?mail"), "an email address"),
@@ -227,5 +233,60 @@ def check_background_work(app_configs=None, **kwargs):
                 f"SILENCED_SYSTEM_CHECKS = ['{JOBS_IN_PROCESS}']."
             ),
             id=JOBS_IN_PROCESS,
+        )
+    ]
+
+
+@checks.register(TAG)
+def check_connector_endpoints(app_configs=None, **kwargs):
+    """Connected systems receive members' identifiers: over https only, plain http only to this
+    machine in DEBUG. The systems declared in settings are checked here; the admin's form
+    refuses such an address for the others. Warnings, so that ``migrate`` is never blocked:
+    an event for a refused endpoint is never sent, whatever the check says."""
+    try:
+        systems = connected_systems.declared_in_settings()
+    except ImproperlyConfigured as exc:
+        return [checks.Warning(str(exc), id=CONNECTOR_INCOMPLETE)]
+    errors = []
+    for system in systems:
+        problem = connected_systems.endpoint_problem(system.endpoint)
+        if problem:
+            errors.append(
+                checks.Warning(
+                    f"WAGTAIL_GDPR_CONNECTORS: the endpoint of {system.key!r} is refused: "
+                    f"{problem}. No event would be sent to it.",
+                    hint="Give the system an https address. Plain http to localhost is "
+                    "allowed only with DEBUG on (or WAGTAIL_GDPR_CONNECTOR_LOCAL_HTTP = True in "
+                    "a test suite whose receiver runs on this machine).",
+                    id=CONNECTOR_ENDPOINT_REFUSED,
+                )
+            )
+    return errors
+
+
+SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+
+
+@checks.register(TAG)
+def check_mail_cannot_hang(app_configs=None, **kwargs):
+    """A breach notice's claim is taken over when it is older than the claim's limit: a mail
+    server that kept a worker waiting longer could have the notice sent twice."""
+    if settings.EMAIL_BACKEND != SMTP_BACKEND:
+        return []
+    limit = NOTICE_CLAIM_STALLS_AFTER.total_seconds()
+    timeout = getattr(settings, "EMAIL_TIMEOUT", None)
+    # The timeout is per network step, and one message takes several (connect, greet, TLS,
+    # log in, sender, recipients, data): ten of them must fit in the limit.
+    if timeout is not None and timeout * 10 <= limit:
+        return []
+    return [
+        checks.Warning(
+            f"EMAIL_TIMEOUT is {'not set' if timeout is None else f'{timeout} seconds'}: a mail "
+            "server that does not answer could keep a worker sending a breach notice past "
+            f"{int(limit // 60)} minutes, when another worker takes the notice over and it may "
+            "be sent twice.",
+            hint="Set EMAIL_TIMEOUT to at most a minute (30 seconds, say): it applies to each "
+            "step of a message's sending.",
+            id=MAIL_MAY_HANG,
         )
     ]

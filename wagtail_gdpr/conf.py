@@ -74,6 +74,11 @@ SETTINGS: dict[str, Setting] = {
     "WAGTAIL_GDPR_PUBLIC_REQUEST_LINK_HOURS": Setting(
         48, "How long the confirmation link of a public request works."
     ),
+    "WAGTAIL_GDPR_FORM_CONSENT_LINK_DAYS": Setting(
+        90,
+        "How long the link that withdraws a consent given on a form, in the form's confirmation "
+        "email, works; after that the person withdraws in the privacy centre.",
+    ),
     "WAGTAIL_GDPR_PUBLIC_REQUEST_RATES": Setting(
         {"address": "3/d", "ip": "10/h"},
         "How many public requests one email address and one IP address may send.",
@@ -96,6 +101,27 @@ SETTINGS: dict[str, Setting] = {
         1,
         "The month (1 to 12) the financial year starts in, for retention counted after the "
         "end of a financial year.",
+    ),
+    "WAGTAIL_GDPR_CONNECTORS": Setting(
+        [],
+        "The company's other systems that take part in members' requests (a list of dicts: "
+        "key, name, endpoint, secret, kinds, timeout, max_attempts, retry_base_seconds, "
+        "answer_within_hours, country); more can be added in the admin.",
+    ),
+    "WAGTAIL_GDPR_CONNECTOR_LOCAL_HTTP": Setting(
+        None,
+        "Whether a connector may use plain http to localhost: None follows DEBUG; set True only "
+        "in a test suite whose receiver runs on this machine.",
+    ),
+    "WAGTAIL_GDPR_CONNECTOR_CALLBACK_BASE_URL": Setting(
+        None,
+        "Where connected systems send their later answers (default: the default Site's root URL).",
+    ),
+    "WAGTAIL_GDPR_CONNECTOR_MAX_RESPONSE_BYTES": Setting(
+        5_000_000, "The largest answer a connected system may send, in bytes."
+    ),
+    "WAGTAIL_GDPR_CONNECTOR_SIGNATURE_TOLERANCE_SECONDS": Setting(
+        300, "How old a signed answer may be before it is refused as a possible replay."
     ),
     "WAGTAIL_GDPR_JOBS": Setting(
         "auto",

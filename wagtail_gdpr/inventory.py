@@ -9,16 +9,17 @@ their safeguards, how long data is kept, and the security measures (privacy sett
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 
 from django.apps import apps
+from django.contrib.auth import get_user_model
 from django.db import DatabaseError
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from wagtail_gdpr import connected_systems, spreadsheets
 from wagtail_gdpr.registry import (
     AFTER_FINANCIAL_YEAR,
     LAWFUL_BASES,
@@ -95,6 +96,16 @@ def describe_recipient(recipient: Recipient) -> dict:
         "in_words": recipient_in_words(recipient),
         "transfer_in_words": transfer_in_words(recipient) if recipient.is_transfer else None,
     }
+
+
+def recipients_of(declaration: PersonalData) -> list[Recipient]:
+    """The declared recipients; the account's data also goes to every connected system (its
+    identifiers are in each event), so those are named there too."""
+    declared = list(declaration.recipients)
+    if declaration.model is not get_user_model():
+        return declared
+    names = {str(r.name) for r in declared}
+    return declared + [r for r in connected_systems.as_recipients() if r.name not in names]
 
 
 def recipient_in_words(recipient: Recipient) -> str:
@@ -190,13 +201,14 @@ def describe_fields(declaration: PersonalData) -> list[dict]:
 def describe(declaration: PersonalData) -> dict:
     return {
         "model": declaration.model_label,
+        "activity": declaration.activity_key,
         "name": declaration.display_name,
         "purpose": str(declaration.purpose),
         "lawful_basis": declaration.lawful_basis,
         "lawful_basis_label": str(LAWFUL_BASES[declaration.lawful_basis]),
         "categories": [str(c) for c in declaration.categories],
         "special_categories": describe_special_categories(declaration),
-        "recipients": [describe_recipient(r) for r in declaration.recipients],
+        "recipients": [describe_recipient(r) for r in recipients_of(declaration)],
         "transfers": [describe_recipient(r) for r in declaration.transfers],
         "automated_decisions": describe_automated_decisions(declaration),
         "automated_decisions_in_words": automated_decisions_in_words(declaration),
@@ -218,7 +230,7 @@ def describe(declaration: PersonalData) -> dict:
 
 
 def build_inventory() -> list[dict]:
-    return [describe(d) for d in registry]
+    return [describe(d) for d in registry.activities()]
 
 
 def organisation() -> dict:
@@ -340,7 +352,7 @@ def as_csv(entries: list[dict], not_personal: list[dict] | None = None, facts=No
         not_personal = not_personal_data()
     facts = organisation() if facts is None else facts
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, restval="")
+    writer = spreadsheets.dict_writer(out, fieldnames=CSV_COLUMNS, restval="")
     writer.writeheader()
     writer.writerows(_organisation_rows(facts))
     for entry in entries:
@@ -536,7 +548,7 @@ def for_readers(declaration: PersonalData) -> dict:
         "categories": [str(c) for c in declaration.categories],
         "special_categories": describe_special_categories(declaration),
         "fields": [declaration.field_label(n) for n in declaration.fields],
-        "recipients": [recipient_in_words(r) for r in declaration.recipients],
+        "recipients": [recipient_in_words(r) for r in recipients_of(declaration)],
         "transfers": [transfer_in_words(r) for r in declaration.transfers],
         "automated_decisions": describe_automated_decisions(declaration),
         "no_automated_decisions": no_automated_decisions_text(),
@@ -552,7 +564,7 @@ def for_readers(declaration: PersonalData) -> dict:
 def grouped_for_readers() -> list[dict]:
     """Members' data grouped by why we have it, worded for members rather than lawyers."""
     by_basis: dict[str, list[dict]] = {}
-    for declaration in registry.about_members():
+    for declaration in registry.member_activities():
         by_basis.setdefault(declaration.lawful_basis, []).append(for_readers(declaration))
     return [
         {"basis": basis, "title": title, "entries": by_basis[basis]}

@@ -48,6 +48,8 @@ RUN_ERASURE = Job("wagtail_gdpr.run_erasure")
 SEND_REQUEST_EMAIL = Job("wagtail_gdpr.send_request_email", if_broker_down=RUN_HERE)
 REMOVE_STORED_FILE = Job("wagtail_gdpr.remove_stored_file")
 NOTIFY_RECIPIENTS = Job("wagtail_gdpr.notify_recipients", if_broker_down=RUN_HERE)
+SEND_BREACH_NOTICES = Job("wagtail_gdpr.send_breach_notices")
+DELIVER_CONNECTOR_EVENT = Job("wagtail_gdpr.deliver_connector_event")
 
 # Periodic: Celery beat (see ``wagtail_gdpr.schedule``) or the management command of each.
 RUN_RETENTION = Job("wagtail_gdpr.run_retention")
@@ -55,8 +57,12 @@ REQUEUE_STUCK_REQUESTS = Job("wagtail_gdpr.requeue_stuck_requests")
 PURGE_EXPIRED_REPORTS = Job("wagtail_gdpr.purge_expired_reports")
 REMOVE_PENDING_FILES = Job("wagtail_gdpr.remove_pending_files")
 SEND_DEADLINE_REMINDERS = Job("wagtail_gdpr.send_deadline_reminders")
+SEND_FORM_SWEEP_NOTICE = Job("wagtail_gdpr.send_form_sweep_notice")
 DISCARD_UNCONFIRMED_REQUESTS = Job("wagtail_gdpr.discard_unconfirmed_requests")
 REQUEUE_RECIPIENT_NOTICES = Job("wagtail_gdpr.requeue_recipient_notices")
+RESUME_BREACH_NOTICES = Job("wagtail_gdpr.resume_breach_notices")
+SEND_BREACH_REMINDERS = Job("wagtail_gdpr.send_breach_reminders")
+SWEEP_CONNECTOR_EVENTS = Job("wagtail_gdpr.sweep_connector_events")
 
 #: Every periodic job: the beat schedule's entries, and what ``manage.py gdpr_run_periodic``
 #: runs in-process on a site without a worker.
@@ -66,8 +72,12 @@ PERIODIC = (
     PURGE_EXPIRED_REPORTS,
     REMOVE_PENDING_FILES,
     SEND_DEADLINE_REMINDERS,
+    SEND_FORM_SWEEP_NOTICE,
     DISCARD_UNCONFIRMED_REQUESTS,
     REQUEUE_RECIPIENT_NOTICES,
+    RESUME_BREACH_NOTICES,
+    SEND_BREACH_REMINDERS,
+    SWEEP_CONNECTOR_EVENTS,
 )
 
 

@@ -15,6 +15,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from wagtail_gdpr import clarification, rectification, restriction_objection
+from wagtail_gdpr.connectors import in_words as connector_words
 from wagtail_gdpr.requests import in_words, legal_clock, notes
 from wagtail_gdpr.tables import DataSubjectRequest
 
@@ -38,6 +39,8 @@ class Following:
     can_answer: bool = False
     #: ... and choose what a restriction or objection covers with it.
     needs_purpose: bool = False
+    #: The company's other systems on this request, and where each one stands, in words.
+    connected_systems: list = field(default_factory=list)
 
 
 def _purpose(dsr: DataSubjectRequest) -> str:
@@ -201,4 +204,5 @@ def follow(dsr: DataSubjectRequest, now: datetime | None = None) -> Following:
         messages=notes.for_requester(dsr),
         can_answer=can_answer,
         needs_purpose=can_answer and clarification.needs_purpose(dsr),
+        connected_systems=connector_words.for_member(dsr) if dsr.pk else [],
     )

@@ -9,7 +9,6 @@ whether there is one or not, and a confirmed request is never attached to a memb
 
 from __future__ import annotations
 
-import base64
 import logging
 import secrets
 import warnings
@@ -24,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from wagtail_gdpr import mail, routes, throttle
+from wagtail_gdpr import mail, routes, signed_links, throttle
 from wagtail_gdpr.conf import app_settings
 from wagtail_gdpr.errors import Refused
 from wagtail_gdpr.requests import legal_clock
@@ -93,21 +92,12 @@ def client_ip(request) -> str:
 def make_token(dsr: DataSubjectRequest) -> str:
     """Signed (request id and a one-time nonce), then base64url: letters, digits, - and _ only."""
     nonce = (dsr.payload or {}).get("confirmation", {}).get("nonce", "")
-    signed = signing.dumps({"r": dsr.pk, "n": nonce}, salt=SALT)
-    return base64.urlsafe_b64encode(signed.encode()).decode().rstrip("=")
-
-
-def _unwrap(token: str) -> str:
-    padded = (token or "") + "=" * (-len(token or "") % 4)
-    try:
-        return base64.urlsafe_b64decode(padded.encode("ascii")).decode()
-    except (ValueError, UnicodeError):
-        raise signing.BadSignature("malformed") from None
+    return signed_links.make({"r": dsr.pk, "n": nonce}, salt=SALT)
 
 
 def _load(token: str) -> dict:
     try:
-        data = signing.loads(_unwrap(token), salt=SALT, max_age=link_lifetime())
+        data = signed_links.read(token, salt=SALT, max_age=link_lifetime())
     except signing.SignatureExpired:
         raise LinkRefused(_("This link has expired. Please send your request again.")) from None
     except signing.BadSignature:

@@ -22,8 +22,9 @@ from django.db import models, transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from wagtail_gdpr import activity, audit, recipients
+from wagtail_gdpr import activity, audit, email_verification, recipients
 from wagtail_gdpr.conf import app_settings
+from wagtail_gdpr.connectors import outbox
 from wagtail_gdpr.errors import Refused
 from wagtail_gdpr.registry import (
     CORRECTION_MODES,
@@ -251,6 +252,11 @@ def _validation_message(error: ValidationError) -> str:
     return " ".join(str(m) for m in error.messages)
 
 
+def _is_account_email(instance: models.Model, field: models.Field) -> bool:
+    user_model = get_user_model()
+    return isinstance(instance, user_model) and field.name == user_model.get_email_field_name()
+
+
 def _set_validated(instance: models.Model, field: models.Field, raw_value) -> None:
     """Convert ``raw_value`` with the field's form field, set it, and run the model's validation.
 
@@ -264,6 +270,12 @@ def _set_validated(instance: models.Model, field: models.Field, raw_value) -> No
         value = form_field.clean(raw_value)
     except ValidationError as exc:
         raise CorrectionRefused(_validation_message(exc)) from None
+    if _is_account_email(instance, field):
+        # The account's address follows the profile form's rule on every path.
+        try:
+            email_verification.check_new_address(instance, value)
+        except Refused as exc:
+            raise CorrectionRefused(exc.message) from None
     setattr(instance, field.name, value)
     others = [f.name for f in instance._meta.get_fields() if f.name != field.name]
     try:
@@ -320,7 +332,18 @@ def apply_direct(
             request=request,
         )
         recipients.notify_on_commit(dsr)  # Art. 19: told after commit
+        outbox.record(dsr, user, changes=[connector_change(dsr.payload, "new")])
     return dsr
+
+
+def connector_change(payload: dict, value_key: str) -> dict:
+    """The corrected value, as the company's other systems are told it."""
+    return {
+        "model": payload.get("model"),
+        "field": payload.get("field"),
+        "label": payload.get("label", ""),
+        "value": payload.get(value_key),
+    }
 
 
 def propose(
@@ -335,7 +358,10 @@ def propose(
         )
     now = timezone.now()
     with transaction.atomic():
-        intake.lock_member(user)
+        try:
+            intake.lock_member(user)
+        except intake.MemberGone as exc:
+            raise CorrectionRefused(exc.message) from None
         instance = _own_row(declaration, user, pk, lock=False)
         key = (model_label, jsonable(instance.pk), field.name)
         if any(
@@ -501,6 +527,7 @@ def approve(dsr: DataSubjectRequest, staff_user) -> DataSubjectRequest:
         audit.record(dsr, audit.CORRECTION_APPROVED, staff_user, **_log_data(dsr))
         member_emails.send_after_commit(dsr.pk, "correction_approved")
         recipients.notify_on_commit(dsr)  # Art. 19: told after commit
+        outbox.record(dsr, dsr.member, changes=[connector_change(dsr.payload, "proposed")])
     return dsr
 
 

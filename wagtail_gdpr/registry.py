@@ -36,6 +36,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules, import_string
 from django.utils.text import capfirst
@@ -426,7 +427,73 @@ class PersonalData:
         """The member's rows, unevaluated; ``emails`` defaults to their verified addresses."""
         if emails is None:
             emails = verified_emails(user)
-        return self.model._base_manager.filter(self.subject_filter(user, emails)).order_by("pk")
+        return self.all_rows().filter(self.subject_filter(user, emails)).order_by("pk")
+
+    def all_rows(self) -> models.QuerySet:
+        """Every row of this processing activity, unevaluated: the whole table, unless the
+        declaration is one of several activities kept in one table (see :meth:`activities`)."""
+        return self.model._base_manager.all()
+
+    def activities(self) -> list[PersonalData]:
+        """The processing activities this declaration stands for: itself, usually.
+
+        A table that serves several purposes, each with its own retention (form submissions:
+        one activity per form page), returns one declaration per purpose, each narrowing
+        :meth:`all_rows` to its part. The inventory, the record of processing, the member's
+        summary and copy and the retention sweep read activities; erasure reads declarations.
+        """
+        return [self]
+
+    @property
+    def activity_key(self) -> str:
+        """Tells activities apart where they are counted or named by machines."""
+        return self.model_label
+
+    @property
+    def data_name(self) -> str:
+        """What the data is called where a file or a section is named for it."""
+        return str(self.model._meta.verbose_name_plural)
+
+    def before_delete(self, rows: models.QuerySet) -> None:
+        """Called with rows about to be deleted, in the same transaction: remove what is kept
+        about them elsewhere (an index of their addresses, say). Set-based, please."""
+
+    def tidy(self) -> int:
+        """Called once per retention sweep: remove what is kept about rows that went some
+        other way (deleted outside the add-on). Returns how many things it removed."""
+        return 0
+
+    def rows_of_members(
+        self, members: models.QuerySet | None, emails: Iterable[str] | None = None
+    ) -> models.QuerySet:
+        """The set-based twin of :meth:`rows_for`: the rows of every member in ``members`` (a
+        queryset of users), and the guest rows whose address is one of ``emails``; ``members``
+        ``None`` means every row, members', guests' and other people's. One query whatever the
+        number of members, with no loop over them.
+        """
+        manager = self.model._base_manager
+        if members is None:
+            return manager.all()
+        if not self.members or (not self.subject and not self.email_field):
+            return manager.none()
+        emails = sorted({e.strip().lower() for e in emails or () if e and e.strip()})
+        if self.subject == SELF:
+            return manager.filter(pk__in=members.values("pk"))
+        condition = Q(pk__in=[])
+        if self.subject:
+            condition = Q(**{f"{self.subject}__in": members.values("pk")})
+        if self.email_field and emails:
+            guest = Q(_gdpr_email__in=emails)
+            if self.subject:
+                guest &= Q(**{f"{self.subject}__isnull": True})
+            return manager.alias(_gdpr_email=Lower(self.email_field)).filter(condition | guest)
+        return manager.filter(condition)
+
+    def subject_column(self) -> str | None:
+        """The lookup that names a row's member (``"pk"`` for the user model), or ``None``."""
+        if not self.members or not self.subject:
+            return None
+        return "pk" if self.subject == SELF else self.subject
 
     def keep_from_retention(self, rows: models.QuerySet) -> models.QuerySet:
         """Rows the retention sweep must leave even when expired (override to exclude some)."""
@@ -705,6 +772,14 @@ class Registry:
         """The declarations of data about people who are not members."""
         return [d for d in self if not d.members]
 
+    def activities(self) -> list[PersonalData]:
+        """Every processing activity: each declaration's :meth:`PersonalData.activities`."""
+        return [a for d in self for a in d.activities()]
+
+    def member_activities(self) -> list[PersonalData]:
+        """The processing activities of members' data: what their summary and copy list."""
+        return [a for d in self.about_members() for a in d.activities()]
+
     def __len__(self):
         return len(self._declarations)
 
@@ -768,7 +843,7 @@ def find_subject_rows(user, emails: Iterable[str] | None = None) -> list[Subject
 
 BUILTIN_DECLARATIONS = {
     "user": "wagtail_gdpr.builtin.UserData",
-    "wagtailforms.FormSubmission": "wagtail_gdpr.builtin.FormSubmissionData",
+    "wagtailforms.FormSubmission": "wagtail_gdpr.form_privacy.declarations.FormsData",
     "wagtail_gdpr.ConsentRecord": "wagtail_gdpr.builtin.ConsentRecordData",
     "wagtail_gdpr.ConsentState": "wagtail_gdpr.builtin.ConsentStateData",
     "wagtail_gdpr.MemberActivity": "wagtail_gdpr.builtin.MemberActivityData",
@@ -776,6 +851,9 @@ BUILTIN_DECLARATIONS = {
     "wagtail_gdpr.DataSubjectRequest": "wagtail_gdpr.builtin.DataSubjectRequestData",
     "wagtail_gdpr.AccessReport": "wagtail_gdpr.builtin.AccessReportData",
     "wagtail_gdpr.RequestNote": "wagtail_gdpr.builtin.RequestNoteData",
+    "wagtail_gdpr.Breach": "wagtail_gdpr.builtin.BreachData",
+    "wagtail_gdpr.BreachAffectedPerson": "wagtail_gdpr.builtin.BreachPersonData",
+    "wagtail_gdpr.BreachNotice": "wagtail_gdpr.builtin.BreachNoticeData",
 }
 
 

@@ -32,6 +32,7 @@ from django.utils.translation import gettext as _
 
 from wagtail_gdpr import activity, audit
 from wagtail_gdpr.conf import app_settings
+from wagtail_gdpr.connectors import outbox
 from wagtail_gdpr.errors import Refused
 from wagtail_gdpr.registry import (
     CONSENT,
@@ -290,7 +291,10 @@ def request_change(
     check_purpose(kind, purpose_slug)
     now = timezone.now()
     with transaction.atomic():
-        intake.lock_member(user)
+        try:
+            intake.lock_member(user)
+        except intake.MemberGone as exc:
+            raise ProcessingRequestRefused(exc.message) from None
         same = DataSubjectRequest.objects.filter(member=user, kind=kind, purpose=purpose_slug)
         if same.filter(status__in=DataSubjectRequest.OPEN_STATUSES).exists():
             raise ProcessingRequestRefused(
@@ -367,6 +371,7 @@ def _accept(dsr, staff_user, kind: str, purpose: str | None) -> DataSubjectReque
             update_fields=["status", "completed_at", "purpose", "in_force", "payload", "outcome"]
         )
         audit.record(dsr, audit.PROCESSING_ACCEPTED, staff_user, purpose=purpose)
+        outbox.record(dsr, dsr.member, purpose=purpose_name(purpose))  # restriction only
         member_emails.send_after_commit(dsr.pk, "processing_decision")
     _forget_member_cache(dsr)
     return dsr

@@ -9,11 +9,43 @@ the admin come from Wagtail's admin URL finder, so nothing here knows how the ad
 from __future__ import annotations
 
 from django.conf import settings
+from django.urls import register_converter
 from wagtail.admin.admin_url_finder import AdminURLFinder
 from wagtail.contrib.routable_page.models import RoutablePageMixin
 from wagtail.models import Site
 
 from wagtail_gdpr.tables import DataSubjectRequest, GdprSettings
+
+#: The largest id a URL may name: a database's 64-bit integer (SQLite refuses anything larger).
+MAX_ID = 2**63 - 1
+
+
+def parse_id(text) -> int | None:
+    """``text`` as a row id (plain ASCII digits, within 64 bits), or ``None``: no query ever
+    sees a value the database would refuse, so a strange id is a plain "not found"."""
+    text = str(text)
+    if not (text.isascii() and text.isdigit()) or len(text) > 19:
+        return None
+    value = int(text)
+    return value if 0 < value <= MAX_ID else None
+
+
+class IdConverter:
+    """``<gdpr_id:name>`` in a URL: a row id, matched only when :func:`parse_id` accepts it."""
+
+    regex = "[0-9]{1,19}"
+
+    def to_python(self, value: str) -> int:
+        parsed = parse_id(value)
+        if parsed is None:
+            raise ValueError(value)  # Django reads this as "no match": a 404
+        return parsed
+
+    def to_url(self, value) -> str:
+        return str(int(value))
+
+
+register_converter(IdConverter, "gdpr_id")
 
 #: The privacy centre's route that shows one request, by kind; others use ``request_detail``.
 REQUEST_ROUTES = {

@@ -23,6 +23,26 @@ BEAT_SCHEDULE = {
         "task": jobs.REQUEUE_RECIPIENT_NOTICES.name,
         "schedule": crontab(minute="*/30"),
     },
+    # manage.py gdpr_form_sweep_notice
+    "wagtail-gdpr-form-sweep-notice": {
+        "task": jobs.SEND_FORM_SWEEP_NOTICE.name,
+        "schedule": crontab(minute=0, hour=3),
+    },
+    # manage.py gdpr_resume_breach_notices
+    "wagtail-gdpr-resume-breach-notices": {
+        "task": jobs.RESUME_BREACH_NOTICES.name,
+        "schedule": crontab(minute="*/10"),
+    },
+    # manage.py gdpr_send_breach_reminders
+    "wagtail-gdpr-send-breach-reminders": {
+        "task": jobs.SEND_BREACH_REMINDERS.name,
+        "schedule": crontab(minute="*/15"),
+    },
+    # manage.py gdpr_sweep_connectors
+    "wagtail-gdpr-sweep-connector-events": {
+        "task": jobs.SWEEP_CONNECTOR_EVENTS.name,
+        "schedule": crontab(minute="*/5"),
+    },
     # manage.py gdpr_retention
     "wagtail-gdpr-retention": {
         "task": jobs.RUN_RETENTION.name,

@@ -9,9 +9,11 @@ from celery import shared_task
 
 from wagtail_gdpr import files, jobs, public_requests, recipients
 from wagtail_gdpr.access import report
+from wagtail_gdpr.breaches import notices as breach_notices
+from wagtail_gdpr.connectors import delivery, sweep
 from wagtail_gdpr.erasure import execution, retention
 from wagtail_gdpr.requests import member_emails, worker_queue
-from wagtail_gdpr.staff import reminders
+from wagtail_gdpr.staff import breach_reminders, connector_alerts, form_sweep, reminders
 
 
 def _retry(task, countdown: int, exc: Exception | None = None):
@@ -74,6 +76,11 @@ def send_deadline_reminders() -> dict[str, int]:
     return reminders.send_deadline_reminders()
 
 
+@shared_task(name=jobs.SEND_FORM_SWEEP_NOTICE.name, acks_late=True)
+def send_form_sweep_notice() -> int:
+    return form_sweep.send_form_sweep_notice()
+
+
 @shared_task(bind=True, name=jobs.NOTIFY_RECIPIENTS.name, acks_late=True, max_retries=8)
 def notify_recipients(self, request_id: int) -> dict[str, int]:
     """Tell the recipients of a correction or erasure (Art. 19); retry those not reached."""
@@ -91,3 +98,39 @@ def discard_unconfirmed_requests() -> int:
 @shared_task(name=jobs.REQUEUE_RECIPIENT_NOTICES.name, acks_late=True)
 def requeue_recipient_notices() -> int:
     return recipients.requeue_unfinished()
+
+
+@shared_task(name=jobs.SEND_BREACH_NOTICES.name, acks_late=True)
+def send_breach_notices(breach_id: int, first_pk: int, last_pk: int) -> int:
+    """One batch of a breach's notices; a notice already sent is skipped, so a repeat is safe."""
+    return breach_notices.send_batch(breach_id, first_pk, last_pk)
+
+
+@shared_task(name=jobs.RESUME_BREACH_NOTICES.name, acks_late=True)
+def resume_breach_notices() -> int:
+    return breach_notices.resume()
+
+
+@shared_task(name=jobs.SEND_BREACH_REMINDERS.name, acks_late=True)
+def send_breach_reminders() -> dict[str, int]:
+    return breach_reminders.send_breach_reminders()
+
+
+@shared_task(bind=True, name=jobs.DELIVER_CONNECTOR_EVENT.name, acks_late=True)
+def deliver_connector_event(self, event_id: int) -> str:
+    """Send one event to a connected system; the service counts the attempts and gives up.
+
+    The next attempt is a new message with a countdown (``send_task``: always through the
+    broker, even where the app runs its own calls eagerly); in-process, the periodic sweep sends
+    it when it is due.
+    """
+    attempt = delivery.deliver(event_id)
+    if attempt.outcome == delivery.RETRY and not self.request.is_eager:
+        self.app.send_task(self.name, args=(event_id,), countdown=attempt.pause)
+    return attempt.outcome
+
+
+@shared_task(name=jobs.SWEEP_CONNECTOR_EVENTS.name, acks_late=True)
+def sweep_connector_events() -> dict[str, int]:
+    counts = sweep.sweep()
+    return {**counts, "staff_told": connector_alerts.tell_staff_of_silent_systems()}

@@ -48,6 +48,16 @@ def hit(scope: str, value: str, seconds: int) -> int:
     return count
 
 
+def over_limit(scope: str, value: str, rate: str | tuple[int, int]) -> bool:
+    """Count one attempt for ``value``; ``True`` once the ``rate`` (``"3/h"``) is exceeded.
+
+    The attempt is counted first, atomically, and only then compared: of 20 parallel attempts
+    against a limit of 5, exactly 5 pass.
+    """
+    limit, seconds = parse_rate(rate)
+    return hit(scope, value, seconds) > limit
+
+
 def give_back(scope: str, value: str, seconds: int) -> None:
     """Undo one :func:`hit`, for an attempt that turned out to be allowed after all."""
     with suppress(ValueError):  # the window has ended: nothing to give back

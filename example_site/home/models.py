@@ -8,6 +8,8 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
+from wagtail_gdpr.models import FormPrivacyMixin
+
 from .blocks import BodyBlock
 
 
@@ -43,8 +45,9 @@ class FormField(AbstractFormField):
     page = ParentalKey("FormPage", on_delete=models.CASCADE, related_name="form_fields")
 
 
-class FormPage(AbstractEmailForm):
-    """A form editors build in the admin; answers are stored as Wagtail form submissions."""
+class FormPage(FormPrivacyMixin, AbstractEmailForm):
+    """A form editors build in the admin; its Privacy tab says why, for how long, and whether
+    answers are stored as Wagtail form submissions or only emailed."""
 
     intro = RichTextField(_("introduction"), blank=True)
     thank_you_text = RichTextField(_("thank-you text"), blank=True)

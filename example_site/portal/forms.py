@@ -3,18 +3,23 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import UserCreationForm
 from django.utils.translation import gettext_lazy as _
 
+from wagtail_gdpr import email_verification
+from wagtail_gdpr.errors import Refused
+
 from .models import MemberProfile, SupportTicket
 
 User = get_user_model()
 
 
 def clean_unique_email(email, *, exclude_pk=None):
-    """One account per address: guest orders and form answers are matched to members by it."""
-    taken = User._default_manager.filter(email__iexact=email)
-    if exclude_pk is not None:
-        taken = taken.exclude(pk=exclude_pk)
-    if taken.exists():
-        raise forms.ValidationError(_("An account with this email address already exists."))
+    """One account per address: guest orders and form answers are matched to members by it.
+
+    The add-on's rule, which its "correct my data" path follows too."""
+    account = User(pk=exclude_pk)
+    try:
+        email_verification.check_new_address(account, email)
+    except Refused as exc:
+        raise forms.ValidationError(exc.message) from None
     return email
 
 

@@ -66,8 +66,9 @@ def on_purpose_changed(sender, instance, **kwargs):
         return
     # Consent is kept against the original purpose; a translation saved changes nothing of it.
     instance = instance.original()
+    # Members only: a guest's answer on a form (no member) is no subscription.
     still_agreed = ConsentState.objects.filter(
-        purpose=instance, given=True, purpose_version=instance.version
+        purpose=instance, given=True, purpose_version=instance.version, user__isnull=False
     )
     if not instance.active:
         still_agreed = still_agreed.none()

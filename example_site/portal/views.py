@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from wagtail_gdpr import consent
+from wagtail_gdpr.headers import personal_page
 from wagtail_gdpr.models import ConsentPurpose, ConsentRecord
 
 from .forms import AccountForm, NewsletterForm, ProfileForm, SignupForm, SupportTicketForm
@@ -47,6 +48,7 @@ def _newsletter_purpose():
     return ConsentPurpose.objects.filter(slug=NEWSLETTER, active=True).first()
 
 
+@personal_page
 @login_required
 def account(request):
     purpose = _newsletter_purpose()
@@ -72,6 +74,7 @@ def account(request):
     return render(request, "portal/account.html", context)
 
 
+@personal_page
 @login_required
 def edit_profile(request):
     profile = _profile_of(request.user)
@@ -126,6 +129,7 @@ def newsletter(request):
     return redirect("portal:account")
 
 
+@personal_page
 @login_required
 def orders(request):
     lines = OrderLine.objects.order_by("pk")
@@ -135,6 +139,7 @@ def orders(request):
     return render(request, "portal/orders.html", {"orders": member_orders})
 
 
+@personal_page
 @login_required
 def tickets(request):
     return render(
@@ -144,6 +149,7 @@ def tickets(request):
     )
 
 
+@personal_page
 @login_required
 def new_ticket(request):
     form = SupportTicketForm(request.POST or None)

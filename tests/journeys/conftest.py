@@ -127,8 +127,29 @@ def migrated_state(django_db_setup, django_db_blocker) -> str | None:
         return getattr(connection, "_test_serialized_contents", None)
 
 
+@pytest.fixture(scope="session")
+def crm_endpoint(live_server) -> str:
+    """The example CRM's address on the live server, where the connector sends its events.
+
+    The example site's CRM is a system of its own, served under /crm/; in the journeys the live
+    server serves it, so copies and requests wait for its answers as in the demo. The worker,
+    started later, finds the address in its environment (see ``tests/journeys/settings.py``).
+    """
+    from django.test import override_settings
+
+    endpoint = f"{live_server.url}/crm/gdpr/"
+    connectors = [
+        {**connector, "endpoint": endpoint} if connector["key"] == "crm" else connector
+        for connector in settings.WAGTAIL_GDPR_CONNECTORS
+    ]
+    os.environ["WAGTAIL_GDPR_TEST_CRM_ENDPOINT"] = endpoint
+    with override_settings(WAGTAIL_GDPR_CONNECTORS=connectors):
+        yield endpoint
+    os.environ.pop("WAGTAIL_GDPR_TEST_CRM_ENDPOINT", None)
+
+
 @pytest.fixture
-def portal(live_server, transactional_db, django_db_serialized_rollback) -> Portal:
+def portal(live_server, crm_endpoint, transactional_db, django_db_serialized_rollback) -> Portal:
     """The example site, seeded by its own ``seed_demo`` command, on pytest-django's server.
 
     Each journey starts from the database as migrations left it and seeds it again, so journeys
@@ -168,6 +189,9 @@ class Browsers:
 
     chromium: object
     contexts: list = field(default_factory=list)
+    #: What the browser's console said about the Content-Security-Policy: every journey must
+    #: end with none (the example site sends a strict policy, without 'unsafe-inline').
+    csp_violations: list = field(default_factory=list)
 
     def new_page(self, locale: str = "en-GB"):
         """A tab in a fresh context whose browser speaks ``locale`` (Accept-Language)."""
@@ -176,7 +200,13 @@ class Browsers:
         )
         context.set_default_timeout(STEP_TIMEOUT_MS)
         self.contexts.append(context)
-        return context.new_page()
+        page = context.new_page()
+        page.on("console", self._watch_console)
+        return page
+
+    def _watch_console(self, message):
+        if "Content Security Policy" in message.text:
+            self.csp_violations.append(message.text)
 
     def pages(self):
         return [page for context in self.contexts for page in context.pages]
@@ -212,6 +242,7 @@ def browsers(chromium, portal, request):
         for path in opened.screenshot(artifact_name(request.node)):
             sys.stderr.write(f"journeys: screenshot saved to {path.relative_to(REPO_ROOT)}\n")
     opened.close()
+    assert not opened.csp_violations, "the Content-Security-Policy was violated"
 
 
 @pytest.fixture
@@ -281,8 +312,9 @@ def worker_wanted() -> bool:
 
 
 @pytest.fixture(scope="session")
-def journey_worker_process(django_db_setup, django_db_blocker, tmp_path_factory):
-    """One worker for the run, on the test database the live server uses."""
+def journey_worker_process(django_db_setup, django_db_blocker, crm_endpoint, tmp_path_factory):
+    """One worker for the run, on the test database the live server uses, sending the
+    connector's events to the CRM on the live server."""
     from django.db import connection
 
     problem = redis_problem()

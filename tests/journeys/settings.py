@@ -75,3 +75,17 @@ CELERY_TASK_DEFAULT_QUEUE = os.environ.get("WAGTAIL_GDPR_TEST_QUEUE") or (
 )
 
 WAGTAILADMIN_BASE_URL = "http://localhost"
+
+# The example CRM answers the copies and requests of the journeys, as in the demo: it is served
+# by the live server itself (under /crm/), whose address is known only once it has started. The
+# `crm_served` fixture points the connector at it, in this process and in the worker's
+# environment (WAGTAIL_GDPR_TEST_CRM_ENDPOINT). Plain http to this machine is allowed here,
+# although DEBUG is off.
+WAGTAIL_GDPR_CONNECTORS = [
+    {
+        **connector,
+        "endpoint": os.environ.get("WAGTAIL_GDPR_TEST_CRM_ENDPOINT", connector["endpoint"]),
+    }
+    for connector in WAGTAIL_GDPR_CONNECTORS  # noqa: F405
+]
+WAGTAIL_GDPR_CONNECTOR_LOCAL_HTTP = True

@@ -75,8 +75,12 @@ def test_member_downloads_a_copy_of_their_data(portal, page, task_worker, tmp_pa
         expect(body).to_contain_text(fact)
     expect(body).to_contain_text("Tracking link does not work")  # a support ticket of hers
     expect(body).to_contain_text("Example Portal AB")  # who is responsible
+    # The company's CRM answered the copy's event: a section labelled with its name, with what
+    # it knows about her.
+    expect(page.get_by_role("heading", name="Our customer service system")).to_be_visible()
+    expect(body).to_contain_text("Asked about delivery times to Östersund.")
     # Nobody else's data.
-    for other in ("PO-10890", "PO-11601", "bob.berg@example.org", "Kungsvägen"):
+    for other in ("PO-10890", "PO-11601", "bob.berg@example.org", "Kungsvägen", "Prefers phone"):
         expect(body).not_to_contain_text(other)
 
     # The member is told by email, with a link and no data.

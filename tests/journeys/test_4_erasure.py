@@ -11,10 +11,11 @@ import pytest
 from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
+from example_site.crm.models import Customer
 from example_site.portal.models import MemberProfile, Order
 from tests.conftest import wait_for
 from tests.journeys.steps import centre_nav, log_in, log_in_to_admin, main_nav, sent_mail
-from wagtail_gdpr.models import DataSubjectRequest
+from wagtail_gdpr.models import ConnectorEvent, DataSubjectRequest
 
 pytestmark = pytest.mark.browser
 
@@ -86,6 +87,17 @@ def test_member_erases_their_data(portal, browsers, task_worker):
         timeout=30,
         message="the erasure receipt",
     )
+
+    # The company's CRM was told, and confirmed: Alice is gone from it too, Bob is not.
+    wait_for(
+        lambda: ConnectorEvent.objects.filter(
+            request=erasure, status=ConnectorEvent.ANSWERED, answer=ConnectorEvent.CONFIRMED
+        ).exists(),
+        timeout=60,
+        message="the CRM's confirmation of the erasure",
+    )
+    assert not Customer.objects.filter(email="alice.andersson@example.com").exists()
+    assert Customer.objects.filter(email="bob.berg@example.org").exists()
 
     # The account is gone: logging in fails.
     log_in(member, portal, "alice")

@@ -8,7 +8,10 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from example_site.crm.models import Customer
+from tests.conftest import wait_for
 from tests.journeys.steps import OFFICER, centre_nav, log_in, log_in_to_admin, main_nav
+from wagtail_gdpr.models import ConnectorEvent
 from wagtail_gdpr.models import DataSubjectRequest as R
 from wagtail_gdpr.requests import in_words
 
@@ -71,6 +74,20 @@ def test_a_member_follows_a_restriction_from_submission_to_outcome(portal, brows
         re.compile(r"Accepted on .+: it covers everything we do with your data\.")
     )
     expect(follow).to_contain_text("It stays in force. We will tell you before we lift it.")
+    # The company's CRM was told of the restriction once it was accepted, and confirmed it; she
+    # reads that too, beside her request.
+    wait_for(
+        lambda: ConnectorEvent.objects.filter(
+            request=dsr, status=ConnectorEvent.ANSWERED, answer=ConnectorEvent.CONFIRMED
+        ).exists(),
+        timeout=30,
+        message="the CRM's confirmation of the restriction",
+    )
+    member.reload()
+    systems = member.locator("dl.gdpr-follow-systems")
+    expect(systems.get_by_role("term")).to_have_text(["Our customer service system"])
+    expect(systems.get_by_role("definition")).to_have_text(["It confirmed the restriction."])
+    assert Customer.objects.get(member_id=str(dsr.member_id)).restricted
     centre_nav(member).get_by_role("link", name="My requests").click()
     row = member.get_by_role("row", name=re.compile("Restriction of processing"))
     expect(row.first).to_contain_text("Accepted on")

@@ -3,9 +3,12 @@
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from modelcluster.fields import ParentalKey
+from wagtail.contrib.forms.models import AbstractEmailForm, AbstractForm, AbstractFormField
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 
 from tests.packaged_cms import AbstractBranch
+from wagtail_gdpr.models import FormPrivacyMixin
 
 
 class Shop(models.Model):
@@ -74,3 +77,49 @@ class ShopSettings(BaseSiteSetting):
 
     support_phone = models.CharField(max_length=40, blank=True)
     support_email = models.EmailField(blank=True)
+
+
+class ContactField(AbstractFormField):
+    page = ParentalKey("ContactPage", on_delete=models.CASCADE, related_name="form_fields")
+
+
+class ContactPage(FormPrivacyMixin, AbstractEmailForm):
+    """A form page with the privacy tab: its submissions are an activity of their own."""
+
+    landing_page_template = "testapp/contact_page_landing.html"
+
+
+class PlainFormField(AbstractFormField):
+    page = ParentalKey("PlainFormPage", on_delete=models.CASCADE, related_name="form_fields")
+
+
+class PlainFormPage(AbstractForm):
+    """A form page without the privacy tab: the site's default retention applies."""
+
+
+class Booking(models.Model):
+    """A field of every kind a copy writes; declared only by the tests that compare the copy's
+    two writers (tests/test_copy_writers.py), so it leaves every other test's copy alone."""
+
+    STATUSES = [("open", "Open"), ("paid", "Paid, with thanks"), ("cancelled", "=Cancelled")]
+    SIZES = [(0, "None at all"), (1, "Small"), (2, 'Large, "extra"')]
+
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    shop = models.ForeignKey(Shop, null=True, blank=True, on_delete=models.SET_NULL)
+    shop_named = models.ForeignKey(
+        Shop, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    status = models.CharField(max_length=20, choices=STATUSES, blank=True)
+    size = models.IntegerField(choices=SIZES, null=True, blank=True)
+    remark = models.TextField(blank=True)
+    code = models.CharField(max_length=200, null=True, blank=True)
+    seats = models.BigIntegerField(null=True, blank=True)
+    confirmed = models.BooleanField(null=True, blank=True)
+    price = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    day = models.DateField(null=True, blank=True)
+    moment = models.DateTimeField(null=True, blank=True)
+    origin = models.GenericIPAddressField(null=True, blank=True)
+    token = models.UUIDField(null=True, blank=True)
+    ticket = models.FileField(upload_to="tickets/", max_length=300, blank=True)
+    booked_on = models.DateField(default=timezone.localdate)
+    booked_at = models.DateTimeField(default=timezone.now)

@@ -4,9 +4,11 @@ import time
 
 from django.db.models.signals import pre_delete
 
-from .models import OrderNote, Shop
+from .models import OrderNote, Shop, Visit
 
 SLOW_ERASURE_MARKER = "slow-erasure:"
+#: While a Shop named ``slow-sweep:<seconds>`` exists, each visit takes that long to delete.
+SLOW_SWEEP_MARKER = "slow-sweep:"
 
 
 def slow_down_erasure(sender, instance, **kwargs):
@@ -15,5 +17,12 @@ def slow_down_erasure(sender, instance, **kwargs):
         time.sleep(float(marker.name.removeprefix(SLOW_ERASURE_MARKER)))
 
 
+def slow_down_sweep(sender, instance, **kwargs):
+    marker = Shop.objects.filter(name__startswith=SLOW_SWEEP_MARKER).first()
+    if marker is not None:
+        time.sleep(float(marker.name.removeprefix(SLOW_SWEEP_MARKER)))
+
+
 def connect():
+    pre_delete.connect(slow_down_sweep, sender=Visit, dispatch_uid="testapp_slow_sweep")
     pre_delete.connect(slow_down_erasure, sender=OrderNote, dispatch_uid="testapp_slow_erasure")

@@ -36,7 +36,7 @@ class Announcement(LockableMixin, RevisionMixin, models.Model):
         app_label = "undeclared_app"
 
 
-class ContactPage(AbstractEmailForm):
+class EnquiryPage(AbstractEmailForm):
     """A form page: to_address, from_address and subject configure its email, they hold no one."""
 
     class Meta:
@@ -44,7 +44,7 @@ class ContactPage(AbstractEmailForm):
 
 
 class ContactField(AbstractFormField):
-    page = ParentalKey(ContactPage, on_delete=models.CASCADE, related_name="form_fields")
+    page = ParentalKey(EnquiryPage, on_delete=models.CASCADE, related_name="form_fields")
 
     class Meta:
         app_label = "undeclared_app"

@@ -2,6 +2,7 @@
 
 - ``copies``: a member asks for a copy;
 - ``report``: a worker writes the copy, a ZIP in private storage, and expired ones are purged;
+- ``formatted_rows``: on PostgreSQL, the database writes the copy's CSV lines and JSON rows;
 - ``downloads``: the member downloads it;
 - ``summary``: the live summary of "My data".
 

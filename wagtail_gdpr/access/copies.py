@@ -12,11 +12,20 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from wagtail_gdpr import activity
+from wagtail_gdpr import activity, readable, throttle
 from wagtail_gdpr.conf import app_settings
+from wagtail_gdpr.connectors import outbox
 from wagtail_gdpr.requests import intake, worker_queue
 from wagtail_gdpr.requests.intake import RequestRefused
 from wagtail_gdpr.tables import DataSubjectRequest, MemberActivity
+
+#: Requests for a copy one member may send, whatever their outcome: each one locks the member's
+#: rows and may start a worker.
+REQUESTS_PER_MEMBER = "5/h"
+
+
+class TooManyRequests(RequestRefused):
+    """Too many requests for a copy in a short time."""
 
 
 def cooldown() -> timedelta:
@@ -24,6 +33,9 @@ def cooldown() -> timedelta:
 
 
 def request_copy(user, *, request=None) -> DataSubjectRequest:
+    if throttle.over_limit("copy-request", str(user.pk), REQUESTS_PER_MEMBER):
+        raise TooManyRequests(_("You have asked for a copy several times in a short while. "
+                                "Please try again in an hour."))  # fmt: skip
     now = timezone.now()
     with transaction.atomic():
         intake.lock_member(user)
@@ -32,10 +44,10 @@ def request_copy(user, *, request=None) -> DataSubjectRequest:
             raise RequestRefused(_("A copy of your data is already being prepared."))
         last_done = mine.filter(status=DataSubjectRequest.DONE).order_by("-completed_at").first()
         if last_done and last_done.completed_at and now - last_done.completed_at < cooldown():
-            available = timezone.localtime(last_done.completed_at + cooldown())
+            available = last_done.completed_at + cooldown()
             raise RequestRefused(
                 _("You received a copy recently. You can ask for a new one after %(time)s.")
-                % {"time": available.strftime("%Y-%m-%d %H:%M")}
+                % {"time": readable.in_words(available)}
             )
         dsr = DataSubjectRequest.objects.create(
             kind=DataSubjectRequest.ACCESS,
@@ -43,6 +55,7 @@ def request_copy(user, *, request=None) -> DataSubjectRequest:
             **intake.from_member(user, now, request=request),
         )
         activity.record(user, MemberActivity.REQUEST, detail=f"access #{dsr.pk}", request=request)
+        outbox.record(dsr, user, now=now)  # the company's other systems are asked too
         worker_queue.enqueue_on_commit(dsr.pk)
     return dsr
 

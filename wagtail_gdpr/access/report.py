@@ -9,7 +9,6 @@ straight to disk, so memory does not grow with the member's data.
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import io
 import json
@@ -21,6 +20,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import partial
+from typing import Any
 
 from django.conf import settings
 from django.core.files import File
@@ -33,8 +33,10 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from wagtail import hooks
 
-from wagtail_gdpr import inventory, readable
+from wagtail_gdpr import inventory, readable, spreadsheets
+from wagtail_gdpr.access import formatted_rows
 from wagtail_gdpr.conf import app_settings
+from wagtail_gdpr.connectors import copies as connector_copies
 from wagtail_gdpr.consent.ledger import history_in_words
 from wagtail_gdpr.registry import PersonalData, registry, verified_emails
 from wagtail_gdpr.requests import member_emails, worker_queue
@@ -74,6 +76,9 @@ class ReportSection:
     reader: readable.Columns | None = None
     #: Footnotes of the section's table.
     notes: list[str] = field(default_factory=list)
+    #: A declared section's rows, unevaluated: on PostgreSQL the database may write them
+    #: (:mod:`formatted_rows`), and ``rows`` is then read only for the rows people read.
+    queryset: Any = None
 
     @property
     def csv_name(self) -> str:
@@ -85,22 +90,27 @@ def html_row_limit() -> int:
 
 
 def data_keys(declarations: list[PersonalData]) -> dict[str, str]:
-    """``{model label: key}``: each kind of data named for what it is ("orders"), in the site's
-    language so that the names are stable; the app is added where two names meet."""
+    """``{activity key: key}``: each kind of data named for what it is ("orders"), in the site's
+    language so that the names are stable; the app is added where two names meet, and a number
+    where they still do (two forms of one slug, in two languages of the site)."""
     with translation.override(settings.LANGUAGE_CODE):
-        names = {
-            d.model_label: slugify(str(d.model._meta.verbose_name_plural)) for d in declarations
-        }
+        names = {d.activity_key: slugify(d.data_name) for d in declarations}
     taken = list(names.values())
-    return {
-        label: name if taken.count(name) == 1 else f"{name}-{label.split('.')[0].lower()}"
-        for label, name in names.items()
-    }
+    keys, used = {}, set()
+    for label, name in names.items():
+        key = name if taken.count(name) == 1 else f"{name}-{label.split('.')[0].lower()}"
+        unique, number = key, 1
+        while unique in used:
+            number += 1
+            unique = f"{key}-{number}"
+        used.add(unique)
+        keys[label] = unique
+    return keys
 
 
 def declared_sections(user) -> list[ReportSection]:
     emails = list(verified_emails(user))
-    declarations = registry.about_members()
+    declarations = registry.member_activities()
     keys = data_keys(declarations)
     sections = []
     for declaration in declarations:
@@ -108,48 +118,59 @@ def declared_sections(user) -> list[ReportSection]:
         queryset = declaration.rows_for(user, emails)
         columns = reader.labels + ([_("Kept until")] if reader.kept_from else [])
         fields = reader.names + (["kept_until"] if reader.kept_from else [])
+        rows = queryset.values_list(*reader.values_names())
         sections.append(
             ReportSection(
-                key=keys[declaration.model_label],
+                key=keys[declaration.activity_key],
                 name=declaration.display_name,
                 columns=columns,
-                rows=queryset.values_list(*reader.values_names()).iterator(chunk_size=CHUNK_SIZE),
+                rows=rows.iterator(chunk_size=CHUNK_SIZE),
                 facts=inventory.describe(declaration),
                 count=queryset.count(),
                 model=declaration.model_label,
                 fields=fields,
                 reader=reader,
                 notes=reader.notes,
+                queryset=queryset,
             )
         )
     return sections
 
 
-def _row_forms(section: ReportSection, rows):
-    """Each row of a section as ``(for people, for spreadsheets, for machines)``."""
+def _row_forms(section: ReportSection, rows, people_rows: int):
+    """Each row of a section as ``(for people, for spreadsheets, for machines)``.
+
+    Only the first ``people_rows`` rows are shown to people (index.html); the others get
+    ``None`` there, so a member with a million rows does not pay for words nobody reads.
+    """
     reader = section.reader
     if reader is None:
-        for row in rows:
+        for index, row in enumerate(rows):
             yield (
-                [readable.in_words(v) for v in row],
+                [readable.in_words(v) for v in row] if index < people_rows else None,
                 [readable.for_spreadsheets(v) for v in row],
                 [readable.for_machines(v) for v in row],
             )
         return
+    index = 0
     for batch in readable.batches(rows, CHUNK_SIZE):
         reader.prepare(batch)
         for row in batch:
-            people, spreadsheet, machine = (
-                reader.for_people(row),
-                reader.for_spreadsheets(row),
-                reader.for_machines(row),
-            )
+            people = reader.for_people(row) if index < people_rows else None
+            spreadsheet, machine = reader.for_files(row)
             if reader.kept_from:
                 until = reader.kept_until(row)
-                people.append(readable.in_words(until))
+                if people is not None:
+                    people.append(readable.in_words(until))
                 spreadsheet.append(readable.for_spreadsheets(until))
                 machine.append(readable.for_machines(until))
+            index += 1
             yield people, spreadsheet, machine
+
+
+def connected_system_sections(dsr: DataSubjectRequest) -> list[ReportSection]:
+    """What the company's other systems sent, each labelled with the system's name."""
+    return [ReportSection(**section) for section in connector_copies.sections(dsr.pk)]
 
 
 def hook_sections(user) -> list[ReportSection]:
@@ -214,7 +235,11 @@ class ReportWriter:
     # -- the whole report --------------------------------------------------------------------
 
     def write(self) -> str:
-        sections = declared_sections(self.user) + hook_sections(self.user)
+        sections = (
+            declared_sections(self.user)
+            + connected_system_sections(self.dsr)
+            + hook_sections(self.user)
+        )
         total = sum(s.count or 0 for s in sections) or 1
         done = 0
         last_beat = time.monotonic()
@@ -237,23 +262,44 @@ class ReportWriter:
                 def write_csv(out, section=section):
                     nonlocal done, last_beat, shown, written
                     text = io.TextIOWrapper(out, encoding="utf-8", newline="")
-                    writer = csv.writer(text)
+                    writer = spreadsheets.writer(text)
                     writer.writerow(section.columns)
                     data_json.write(self._json_section_start(section))
-                    first = True
                     limit = html_row_limit()
-                    for people, spreadsheet, machine in _row_forms(section, section.rows):
-                        writer.writerow(spreadsheet)
-                        data_json.write(("" if first else ",") + self.encoder.encode(machine))
-                        first = False
-                        if shown < limit:
-                            html_rows.write(self._html_row(people))
-                            shown += 1
-                        done += 1
-                        written += 1
-                        if time.monotonic() - last_beat > 2:
-                            self.on_progress(int(90 * done / total))
-                            last_beat = time.monotonic()
+
+                    def take(blocks, beat: bool):
+                        nonlocal done, last_beat, written
+                        for lines, json_rows, count in blocks:
+                            text.write(lines)
+                            data_json.write(json_rows if not written else "," + json_rows)
+                            done += count
+                            written += count
+                            if beat and time.monotonic() - last_beat > 2:
+                                self.on_progress(int(90 * done / total))
+                                last_beat = time.monotonic()
+
+                    # Where the database writes the rows, it reads them, their labels and their
+                    # days in one snapshot; its connection takes no other query while they
+                    # stream, so the heartbeat waits for the section's end (the lease covers
+                    # millions of rows: a few µs each).
+                    with formatted_rows.snapshot(section.queryset) as may_write:
+                        in_one_statement = may_write and formatted_rows.formatter(
+                            section.reader, section.queryset
+                        )
+                        if in_one_statement:
+                            names = section.reader.values_names()
+                            people = section.queryset.values_list(*names)[:limit]
+                            for cells, _sheet, _json in _row_forms(section, people, limit):
+                                html_rows.write(self._html_row(cells))
+                                shown += 1
+                            take(in_one_statement(), beat=False)
+                    if in_one_statement:
+                        self.on_progress(int(90 * done / total))
+                        last_beat = time.monotonic()
+                    else:  # Python writes each row, beating as it goes
+                        rows = _row_forms(section, section.rows, people_rows=limit)
+                        take(self._one_by_one(writer, rows, html_rows, limit), beat=True)
+                        shown = min(written, limit)
                     data_json.write("]}")
                     text.flush()
                     text.detach()
@@ -275,6 +321,17 @@ class ReportWriter:
             ).encode()
             archive.writestr("manifest.json", manifest)
         return zip_path
+
+    def _one_by_one(self, writer, rows, html_rows, limit: int):
+        """The general path: each row written by Python, its CSV line straight to ``writer``,
+        yielded as blocks the shape :mod:`formatted_rows` gives (no CSV text, JSON rows)."""
+        shown = 0
+        for people, spreadsheet, machine in rows:
+            writer.writerow(spreadsheet)
+            if shown < limit:
+                html_rows.write(self._html_row(people))
+                shown += 1
+            yield "", self.encoder.encode(machine), 1
 
     # -- data.json ---------------------------------------------------------------------------
 
@@ -365,7 +422,14 @@ def _file_sha256(path: str) -> str:
 
 
 def build_access_report(request_id: int) -> str:
-    """Run one access request to completion. Safe to call twice, or after a dead worker."""
+    """Run one access request to completion. Safe to call twice, or after a dead worker.
+
+    It waits (``"waiting"``) while a connected system may still answer: the answer, the
+    system's deadline or the periodic sweep sends the request here again.
+    """
+    connector_copies.close_overdue(request_id)
+    if connector_copies.must_wait(request_id):
+        return "waiting"
     dsr, stop = worker_queue.claim_with_member(request_id)
     if stop:
         return stop
@@ -382,7 +446,23 @@ def build_access_report(request_id: int) -> str:
             return "failed"
         size = os.path.getsize(zip_path)
         digest = _file_sha256(zip_path)
-        now = timezone.now()
+        try:
+            return _store(request_id, zip_path, size, digest)
+        except Exception as exc:  # the storage or the database failed: say so, keep no file
+            worker_queue.mark_failed(request_id, f"storing the copy failed: {type(exc).__name__}")
+            return "failed"
+
+
+def _store(request_id: int, zip_path: str, size: int, digest: str) -> str:
+    """Keep the written ZIP in the private storage and mark the request done, or neither.
+
+    The file's name is chosen first, so that when the storage fails half-way (a full disk, a
+    lost bucket) or the database refuses the row, the part already written is removed.
+    """
+    now = timezone.now()
+    storage = AccessReport._meta.get_field("file").storage
+    written = set()
+    try:
         with transaction.atomic():
             locked = DataSubjectRequest.objects.select_for_update().get(pk=request_id)
             already_written = AccessReport.objects.filter(request=locked).exists()
@@ -394,13 +474,22 @@ def build_access_report(request_id: int) -> str:
                 sha256=digest,
                 expires_at=now + timedelta(days=GdprSettings.current().report_expiry_days),
             )
+            field = AccessReport._meta.get_field("file")
+            name = storage.get_available_name(field.generate_filename(report, "report.zip"))
+            written.add(name)
             with open(zip_path, "rb") as fh:
-                report.file.save("report.zip", File(fh), save=False)
+                report.file.name = storage.save(name, File(fh))
+            written.add(report.file.name)
             report.save()
             DataSubjectRequest.objects.filter(pk=request_id).update(
                 status=DataSubjectRequest.DONE, completed_at=now, progress=100, heartbeat_at=None
             )
             member_emails.send_after_commit(request_id, "report_ready")
+    except BaseException:
+        for name in written:  # nothing committed: no file either, not even half of one
+            if storage.exists(name):
+                storage.delete(name)
+        raise
     return "done"
 
 

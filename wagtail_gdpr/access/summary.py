@@ -41,7 +41,7 @@ class SummaryItem:
 def live_summary(user, sample_rows: int = SAMPLE_ROWS) -> list[SummaryItem]:
     emails = list(verified_emails(user))
     items = []
-    for declaration in registry.about_members():
+    for declaration in registry.member_activities():
         columns = readable.Columns(declaration)
         rows = list(
             declaration.rows_for(user, emails)

@@ -13,10 +13,12 @@ import json
 from contextlib import suppress
 from datetime import UTC, datetime
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin import SimpleListFilter
-from django.contrib.admin.utils import quote
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.utils import quote, unquote
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db.models import (
     Case,
     CharField,
@@ -30,7 +32,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
 from django.template.defaultfilters import truncatewords
 from django.urls import re_path, reverse
 from django.utils import timezone
@@ -38,18 +40,29 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.admin.admin_url_finder import register_admin_url_finder
+from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.panels import ObjectList
 from wagtail.models import Page
 from wagtail_modeladmin.helpers import ButtonHelper, PermissionHelper
 from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup, modeladmin_register
-from wagtail_modeladmin.views import IndexView, InspectView
+from wagtail_modeladmin.views import CreateView, DeleteView, EditView, IndexView, InspectView
 
-from wagtail_gdpr.admin import queue
+from wagtail_gdpr import connected_systems, routes
+from wagtail_gdpr.admin import breaches, connector_events, queue
 from wagtail_gdpr.admin.access import managers_only
+from wagtail_gdpr.breaches import clock as breach_clock
+from wagtail_gdpr.breaches import register as breach_register
+from wagtail_gdpr.connectors import outbox
+from wagtail_gdpr.headers import personal
 from wagtail_gdpr.registry import registry
 from wagtail_gdpr.requests import in_words, legal_clock
+from wagtail_gdpr.spreadsheets import safe_cell
 from wagtail_gdpr.staff import next_step, people, rules, table, viewing
 from wagtail_gdpr.tables import (
+    Breach,
+    Connector,
+    ConnectorEvent,
     ConsentRecord,
     ConsentText,
     DataSubjectRequest,
@@ -93,7 +106,81 @@ def _page_title(pk_field: str):
     return Subquery(Page.objects.filter(pk=OuterRef(pk_field)).values("title")[:1])
 
 
-class ReadableInspectView(InspectView):
+class PersonalViewMixin:
+    """The records listed and inspected here are about members: never cached."""
+
+    def dispatch(self, request, *args, **kwargs):
+        return personal(super().dispatch(request, *args, **kwargs))
+
+
+class ListView(PersonalViewMixin, IndexView):
+    """A listing of records about people: never cached; its search and filters come from the
+    address bar, and one it cannot read (a malformed date, an unknown field, a NUL character)
+    is dropped with a message, never a server error; its CSV and XLSX exports are safe to open
+    in a spreadsheet (``wagtail_gdpr.spreadsheets``: a user agent such as ``=HYPERLINK(...)``
+    is neutralised)."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if any("\x00" in text for key, values in request.GET.lists() for text in (key, *values)):
+            return self.start_over(request)
+        try:
+            return super().dispatch(request, *args, **kwargs)
+        except IncorrectLookupParameters:
+            return self.start_over(request)
+
+    def start_over(self, request):
+        messages.error(request, _("The list could not be filtered that way, so it shows all."))
+        return HttpResponseRedirect(request.path)
+
+    def to_row_dict(self, item):
+        row = super().to_row_dict(item)
+        return row.__class__((field, safe_cell(value)) for field, value in row.items())
+
+
+class PersonalCreateView(PersonalViewMixin, CreateView):
+    pass
+
+
+class PersonalEditView(PersonalViewMixin, EditView):
+    pass
+
+
+class PersonalDeleteView(PersonalViewMixin, DeleteView):
+    pass
+
+
+class PersonalInspectView(PersonalViewMixin, InspectView):
+    pass
+
+
+def checked_id(instance_pk) -> int:
+    """The row id in an admin address, or a 404 for anything a database would refuse."""
+    pk = routes.parse_id(unquote(str(instance_pk)))
+    if pk is None:
+        raise Http404
+    return pk
+
+
+class PrivacyModelAdmin(ModelAdmin):
+    """The add-on's modeladmin pages: filters that cannot be read and ids that are not ids
+    answer plainly (a message, a 404), never with a server error."""
+
+    index_view_class = ListView
+
+    def inspect_view(self, request, instance_pk):
+        return super().inspect_view(request, str(checked_id(instance_pk)))
+
+    def edit_view(self, request, instance_pk):
+        return super().edit_view(request, str(checked_id(instance_pk)))
+
+    def delete_view(self, request, instance_pk):
+        return super().delete_view(request, str(checked_id(instance_pk)))
+
+    def history_view(self, request, instance_pk):
+        return super().history_view(request, str(checked_id(instance_pk)))
+
+
+class ReadableInspectView(PersonalViewMixin, InspectView):
     """An inspect view whose facts are ``(label, value)`` pairs from ``model_admin.facts(obj)``:
     names and words, never ids."""
 
@@ -104,7 +191,7 @@ class ReadableInspectView(InspectView):
         ]
 
 
-class ConsentRecordAdmin(ModelAdmin):
+class ConsentRecordAdmin(PrivacyModelAdmin):
     model = ConsentRecord
     menu_label = gettext_lazy("Consent ledger")
     menu_icon = "list-ul"
@@ -114,10 +201,11 @@ class ConsentRecordAdmin(ModelAdmin):
     index_view_extra_css = inspect_view_extra_css = EXTRA_CSS
     list_display = ["created_at", "member", "action", "purpose_and_version", "words", "source"]
     list_filter = ["action", "source", "purpose", "created_at"]
-    search_fields = ["user__username", "user__email", "text_sha256"]
+    search_fields = ["user__username", "user__email", "email", "text_sha256"]
     list_export = [
         "created_at",
         "user_id",
+        "email",
         "action",
         "purpose",
         "purpose_version",
@@ -146,6 +234,8 @@ class ConsentRecordAdmin(ModelAdmin):
 
     @admin.display(description=gettext_lazy("member"), ordering="member_name")
     def member(self, obj):
+        if obj.user_id is None and obj.email:
+            return _("a guest on a form: %(email)s") % {"email": obj.email}
         return getattr(obj, "member_name", None) or _("a former member (account erased)")
 
     @admin.display(description=gettext_lazy("agreed to"))
@@ -202,7 +292,7 @@ class ConsentRecordAdmin(ModelAdmin):
         ]
 
 
-class NoticeVersionAdmin(ModelAdmin):
+class NoticeVersionAdmin(PrivacyModelAdmin):
     model = NoticeVersion
     menu_label = gettext_lazy("Notice versions")
     menu_icon = "doc-full"
@@ -252,9 +342,12 @@ class NoticeVersionAdmin(ModelAdmin):
         ]
 
 
-class LegalHoldAdmin(ModelAdmin):
+class LegalHoldAdmin(PrivacyModelAdmin):
     model = LegalHold
     menu_label = gettext_lazy("Legal holds")
+    create_view_class = PersonalCreateView
+    edit_view_class = PersonalEditView
+    delete_view_class = PersonalDeleteView
     menu_icon = "warning"
     index_view_extra_css = EXTRA_CSS
     list_display = ["__str__", "covers", "reason", "starts_at", "ends_at"]
@@ -273,7 +366,7 @@ class LegalHoldAdmin(ModelAdmin):
         return f"{str(model._meta.verbose_name).capitalize()}: {record}"
 
 
-class RetentionRunAdmin(ModelAdmin):
+class RetentionRunAdmin(PrivacyModelAdmin):
     model = RetentionRun
     menu_label = gettext_lazy("Retention runs")
     menu_icon = "time"
@@ -285,7 +378,7 @@ class RetentionRunAdmin(ModelAdmin):
 
     @admin.display(description=gettext_lazy("what it removed"))
     def what_went(self, obj):
-        names = {d.model_label: d.display_name for d in registry}
+        names = {d.activity_key: d.display_name for d in registry.activities()}
         outcomes = {"deleted": _("deleted"), "anonymised": _("anonymised")}
         parts = [
             f"{names.get(label, _('other data'))}: {count} {outcomes.get(action, '')}".strip()
@@ -296,7 +389,39 @@ class RetentionRunAdmin(ModelAdmin):
         return "; ".join(parts) or _("nothing")
 
 
-# -- the request queue --------------------------------------------------------------------------
+class ConnectorForm(WagtailAdminModelForm):
+    """A connected system receives members' identifiers: its address must be https (plain http
+    only to this machine, in DEBUG), as the events to any other address are never sent."""
+
+    def clean_endpoint(self):
+        endpoint = self.cleaned_data.get("endpoint", "")
+        if endpoint and connected_systems.endpoint_problem(endpoint):
+            raise ValidationError(
+                _(
+                    "Only https addresses are allowed, without a user name or password "
+                    "(plain http only to this machine, while the site runs in DEBUG)."
+                )
+            )
+        return endpoint
+
+
+class ConnectorAdmin(PrivacyModelAdmin):
+    """The company's other systems, added here or in ``WAGTAIL_GDPR_CONNECTORS``; their pages
+    hold signing secrets, so none of them is cached."""
+
+    model = Connector
+    create_view_class = PersonalCreateView
+    edit_view_class = PersonalEditView
+    delete_view_class = PersonalDeleteView
+    menu_label = gettext_lazy("Connected systems")
+    menu_icon = "link"
+    index_view_extra_css = EXTRA_CSS
+    list_display = ["name", "key", "endpoint", "enabled", "answer_within_hours"]
+    list_filter = ["enabled"]
+
+    def get_edit_handler(self):
+        panels = super().get_edit_handler().children
+        return ObjectList(panels, base_form_class=ConnectorForm)
 
 
 class QueuePermissionHelper(ReadOnlyPermissionHelper):
@@ -307,6 +432,55 @@ class QueuePermissionHelper(ReadOnlyPermissionHelper):
 
     def user_can_inspect_obj(self, user, obj):
         return people.can_manage(user)
+
+
+class ConnectorEventButtonHelper(ButtonHelper):
+    """Inspect; and an event that could not be delivered is sent again or closed from here."""
+
+    def get_buttons_for_obj(self, obj, exclude=None, classnames_add=None, classnames_exclude=None):
+        buttons = super().get_buttons_for_obj(obj, exclude, classnames_add, classnames_exclude)
+        if not (outbox.can_send_again(obj) and people.can_manage(self.request.user)):
+            return buttons
+        for action, (_do, label) in connector_events.ACTIONS.items():
+            buttons.append({
+                "url": connector_events.action_url(obj, action),
+                "label": label,
+                "classname": self.finalise_classname(classnames_add or []),
+                "title": label,
+            })  # fmt: skip
+        return buttons
+
+
+class ConnectorEventAdmin(PrivacyModelAdmin):
+    """What was sent to the connected systems: above all, what could not be delivered."""
+
+    model = ConnectorEvent
+    button_helper_class = ConnectorEventButtonHelper
+    inspect_view_class = PersonalInspectView
+    menu_label = gettext_lazy("Events for connected systems")
+    menu_icon = "mail"
+    # Part of working the requests: whoever works the queue sees them and acts on them.
+    permission_helper_class = QueuePermissionHelper
+    inspect_view_enabled = True
+    inspect_view_fields = [
+        "connector_name", "request", "kind", "status", "attempts", "last_error", "created_at",
+        "delivered_at", "answer_by", "answered_at", "answer", "answer_reason", "staff_told_at",
+    ]  # fmt: skip
+    index_view_extra_css = inspect_view_extra_css = EXTRA_CSS
+    list_display = ["connector_name", "request", "status", "attempts", "last_error", "answer_by"]
+    list_filter = ["status", "connector_name", "kind"]
+
+    def get_admin_urls_for_registration(self):
+        """Its own URLs, and the list's under a name the event actions return to."""
+        helper = self.url_helper
+        return (
+            *super().get_admin_urls_for_registration(),
+            re_path(helper.get_action_url_pattern("index"), self.index_view,
+                    name=connector_events.INDEX_URL_NAME),
+        )  # fmt: skip
+
+
+# -- the request queue --------------------------------------------------------------------------
 
 
 class QueueButtonHelper(ButtonHelper):
@@ -379,16 +553,16 @@ class AssignedFilter(SimpleListFilter):
         return queryset
 
 
-class QueueIndexView(IndexView):
+class QueueIndexView(ListView):
     #: The actions offered on each row; the request's page offers them all.
     action_buttons = (rules.ASSIGN,)
 
     def get_search_results(self, request, queryset, search_term):
         """``42`` or ``#42`` also finds request number 42."""
         results = super().get_search_results(request, queryset, search_term)
-        number = search_term.strip().lstrip("#")
-        if number.isdigit() and len(number) < 16:
-            return queryset.filter(Q(pk=int(number)) | Q(pk__in=results.values("pk")))
+        number = routes.parse_id(search_term.strip().lstrip("#"))
+        if number is not None:
+            return queryset.filter(Q(pk=number) | Q(pk__in=results.values("pk")))
         return results
 
     def get_context_data(self, **kwargs):
@@ -400,7 +574,7 @@ class QueueIndexView(IndexView):
         )
 
 
-class QueueInspectView(InspectView):
+class QueueInspectView(PersonalViewMixin, InspectView):
     """The request's whole story: its facts, what was asked, notes, history, next step, and the
     erasure plan; its actions in an action bar of the add-on's own."""
 
@@ -421,7 +595,7 @@ class QueueInspectView(InspectView):
         return super().get_context_data(**facts, **kwargs)
 
 
-class RequestQueueAdmin(ModelAdmin):
+class RequestQueueAdmin(PrivacyModelAdmin):
     """The staff request queue (GDPR Art. 12): who asked for what, and when it is due."""
 
     model = DataSubjectRequest
@@ -566,9 +740,10 @@ def _by_old_name(view):
     """A queue page under modeladmin's URL pattern, whose key may be any text."""
 
     def old(request, instance_pk):
-        if not str(instance_pk).isdigit():
+        pk = routes.parse_id(instance_pk)
+        if pk is None:
             raise Http404
-        return view(request, pk=int(instance_pk))
+        return view(request, pk=pk)
 
     return old
 
@@ -584,6 +759,121 @@ class RequestURLFinder:
         return reverse(name, args=[quote(instance.pk)])
 
 
+# -- the breach register ----------------------------------------------------------------------
+
+
+class BreachButtonHelper(ButtonHelper):
+    """Each breach opens its own page, where every step is recorded."""
+
+    def open_button(self, obj, classnames_add=None):
+        return {
+            "url": reverse(f"{breaches.NAMESPACE}:detail", args=[obj.pk]),
+            "label": _("Open"),
+            "classname": self.finalise_classname(classnames_add or []),
+            "title": _("Open %(breach)s") % {"breach": obj},
+        }
+
+    def get_primary_button(self, obj):
+        return self.open_button(obj)
+
+    def get_buttons_for_obj(self, obj, exclude=None, classnames_add=None, classnames_exclude=None):
+        return [self.open_button(obj, classnames_add)]
+
+
+class BreachStatusFilter(SimpleListFilter):
+    title = gettext_lazy("status")
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return breach_register.STATUSES
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset & breach_register.filtered(status_filter=self.value())
+        return queryset
+
+
+class BreachNotifiedFilter(SimpleListFilter):
+    title = gettext_lazy("notified")
+    parameter_name = "notified"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("yes", _("Authority notified")),
+            ("no", _("Authority not notified")),
+            ("people", _("People notified")),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset & breach_register.filtered(notified=self.value())
+        return queryset
+
+
+class BreachIndexView(ListView):
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            record_url=reverse(f"{breaches.NAMESPACE}:new"),
+            export_url=reverse(f"{breaches.NAMESPACE}:export") + "?" + self.request.GET.urlencode(),
+            **kwargs,
+        )
+
+
+class BreachAdmin(PrivacyModelAdmin):
+    """The breach register (GDPR Art. 33(5)): every breach, notified or not."""
+
+    model = Breach
+    menu_label = gettext_lazy("Breach register")
+    menu_icon = "warning"
+    base_url_path = breaches.URL_PREFIX
+    permission_helper_class = QueuePermissionHelper
+    button_helper_class = BreachButtonHelper
+    index_view_class = BreachIndexView
+    index_template_name = "wagtail_gdpr/admin/breach_index.html"
+    index_view_extra_css = EXTRA_CSS
+    inspect_view_enabled = False
+    list_display = ["__str__", "status_text", "discovered_at", "deadline", "risk",
+                    "authority_notified_at", "people_notified_at"]  # fmt: skip
+    list_filter = [BreachStatusFilter, "risk", BreachNotifiedFilter]
+    search_fields = ["title"]
+    ordering = ["-discovered_at"]
+
+    @admin.display(description=gettext_lazy("status"))
+    def status_text(self, obj):
+        return breach_register.status(obj)
+
+    @admin.display(description=gettext_lazy("72 hours end"))
+    def deadline(self, obj):
+        return in_words.moment(breach_clock.deadline(obj))
+
+    def get_admin_urls_for_registration(self):
+        """The listing alone; each breach's pages are ``admin.breaches``'."""
+        helper = self.url_helper
+        index = managers_only(self.index_view)
+        return (
+            re_path(helper.get_action_url_pattern("index"), index,
+                    name=helper.get_action_url_name("index")),
+            re_path(helper.get_action_url_pattern("index"), index, name=breaches.INDEX_URL_NAME),
+        )  # fmt: skip
+
+    def register_admin_url_finders(self):
+        # Links to a breach (from reminders and the audit log) open its page.
+        register_admin_url_finder(self.model, BreachURLFinder)
+
+    def register_indexing(self):
+        """Breaches are records: no usage index."""
+
+
+class BreachURLFinder:
+    def __init__(self, user=None):
+        self.user = user
+
+    def get_edit_url(self, instance):
+        if self.user is not None and not people.can_manage(self.user):
+            return None
+        return reverse(f"{breaches.NAMESPACE}:detail", args=[instance.pk])
+
+
 class CorrectionsMenuItem(MenuItem):
     def is_shown(self, request):
         return people.can_manage(request.user)
@@ -595,10 +885,13 @@ class PrivacyAdminGroup(ModelAdminGroup):
     menu_order = 250
     items = (
         RequestQueueAdmin,
+        BreachAdmin,
         ConsentRecordAdmin,
         NoticeVersionAdmin,
         LegalHoldAdmin,
         RetentionRunAdmin,
+        ConnectorAdmin,
+        ConnectorEventAdmin,
     )
 
     def get_submenu_items(self):

@@ -24,8 +24,15 @@ from wagtail.admin.admin_url_finder import AdminURLFinder
 from wagtail.admin.ui.components import Component
 from wagtail.admin.widgets import AdminDateInput, AdminDateTimeInput
 
-from wagtail_gdpr import member_requests, recipients, rectification, restriction_objection
+from wagtail_gdpr import (
+    member_requests,
+    recipients,
+    rectification,
+    restriction_objection,
+    routes,  # noqa: F401 (registers the <gdpr_id:...> converter)
+)
 from wagtail_gdpr.admin.access import managers_only
+from wagtail_gdpr.connectors import in_words as connector_words
 from wagtail_gdpr.erasure import settlement
 from wagtail_gdpr.erasure.plan import build_plan
 from wagtail_gdpr.registry import ANONYMISED, DELETED, HELD, RETAINED
@@ -258,6 +265,7 @@ def request_facts(dsr: DataSubjectRequest, now, user=None) -> dict:
         "settled_by_url": request_url(dsr.settled_by, user) if dsr.settled_by_id else "",
         "settlement_reason": settlement.reason(dsr),
         "recipients": recipients.for_display(dsr),
+        "connected_systems": connector_words.for_staff(dsr),
         "correction": correction(dsr),
         "report": report,
         "report_available": bool(report and report.is_available(now)),
@@ -532,7 +540,7 @@ def views_by_name() -> dict:
 def urls() -> list:
     """The queue's URLs, for Wagtail's ``register_admin_urls`` hook."""
     patterns = [
-        path(f"{name}/<int:pk>/", view, name=name) for name, view in views_by_name().items()
+        path(f"{name}/<gdpr_id:pk>/", view, name=name) for name, view in views_by_name().items()
     ]
     patterns += [path("add/", add_request, name="add"), path("bulk/", bulk, name="bulk")]
     return [path(f"{URL_PREFIX}/", (patterns, URL_NAMESPACE, URL_NAMESPACE))]

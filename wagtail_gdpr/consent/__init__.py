@@ -21,6 +21,7 @@ from wagtail_gdpr.consent.ledger import (
     history_in_words,
     remember_text,
     text_sha256,
+    where_in_words,
     withdraw,
     withdrawal_confirmation,
 )
@@ -40,5 +41,6 @@ __all__ = [
     "remember_text",
     "text_sha256",
     "withdraw",
+    "where_in_words",
     "withdrawal_confirmation",
 ]

@@ -13,12 +13,15 @@ from __future__ import annotations
 import hashlib
 from functools import partial
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Page
 
 from wagtail_gdpr import activity, readable
 from wagtail_gdpr.errors import Refused
+from wagtail_gdpr.registry import verified_emails
 from wagtail_gdpr.signals import consent_changed
 from wagtail_gdpr.tables import (
     ConsentPurpose,
@@ -111,6 +114,9 @@ def _record(user, purpose, action, *, version, shown_sha256, source, request, pa
     shown = _shown_text(purpose, version, shown_sha256)
     given = action != ConsentRecord.WITHDRAWN
     with transaction.atomic():
+        # The member's row first: before their first answer there is no state row to lock, and
+        # two answers at once would each create one.
+        get_user_model()._default_manager.select_for_update().filter(pk=user.pk).first()
         state = ConsentState.objects.select_for_update().filter(user=user, purpose=purpose).first()
         if state and state.given == given and state.purpose_version == purpose.version:
             return None  # nothing changes: no new ledger line
@@ -264,11 +270,21 @@ def has_consent(user, slug: str) -> bool:
     return current_consents(user).get(slug, False)
 
 
+def history_filter(user, emails=None) -> Q:
+    """The member's ledger lines: their own, and the answers they gave on forms as a guest,
+    under the addresses they confirmed (``emails``, by default every one of them)."""
+    emails = sorted(verified_emails(user) if emails is None else emails)
+    condition = Q(user=user)
+    if emails:
+        condition |= Q(user__isnull=True, email__in=emails)
+    return condition
+
+
 def history(user):
     """The member's ledger, newest first, with the exact texts they were shown."""
     return (
-        ConsentRecord.objects.filter(user=user)
-        .select_related("purpose", "notice_version")
+        ConsentRecord.objects.filter(history_filter(user))
+        .select_related("purpose", "notice_version", "source_page")
         .order_by("-created_at", "-pk")
     )
 
@@ -295,6 +311,23 @@ def history_in_words(user, limit: int | None = None) -> list[dict]:
             "language": r.locale or None,
             "source": r.source,
             "source_label": str(sources.get(r.source, r.source)),
+            "where": where_in_words(r),
         }
         for r in records
     ]
+
+
+def where_in_words(record: ConsentRecord) -> str:
+    """Where an answer was given, as the member reads it: a form by its title."""
+    form_sources = (ConsentRecord.SOURCE_FORM, ConsentRecord.SOURCE_FORM_LINK)
+    if record.source in form_sources and record.source_page_id:
+        page = record.source_page
+        title = page.title if page is not None else ""
+        if record.source == ConsentRecord.SOURCE_FORM_LINK:
+            return (
+                _("The link in the confirmation email of the form “%(title)s”") % {"title": title}
+                if title
+                else _("The link in a form's confirmation email")
+            )
+        return _("The form “%(title)s”") % {"title": title} if title else _("A form on the site")
+    return str(dict(ConsentRecord.SOURCES).get(record.source, record.source)).capitalize()

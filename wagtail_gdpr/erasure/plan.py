@@ -15,6 +15,8 @@ from datetime import date, datetime
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.db.models import Count, F, Max, Min
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -172,14 +174,35 @@ def named_records(declaration: PersonalData, rows, until_of=None) -> list[PlanRe
 
 
 def until_dates(declaration: PersonalData, rows) -> list[tuple[str, int]]:
-    """``[(ISO date, count)]``, oldest first: each row kept until its own retention ends."""
+    """``[(ISO date, count)]``, oldest first: each row kept until its own retention ends.
+
+    Counted per day the rows start on, in the database: a retention never ends earlier for a
+    later start, so where a day's first and last rows end on the same day, all of that day's
+    rows do, and none is read. Only a day whose rows end on different days is read row by row.
+    """
     from_field = declaration.retention.from_field
+    expires = declaration.retention.expires
+    model_field = declaration.model._meta.get_field(from_field)
+    start_day = (
+        TruncDate(from_field) if isinstance(model_field, models.DateTimeField) else F(from_field)
+    )
+    days = (
+        rows.exclude(**{f"{from_field}__isnull": True})
+        .order_by()
+        .annotate(_gdpr_day=start_day)
+        .values("_gdpr_day")
+        .annotate(_gdpr_rows=Count("pk"), _gdpr_first=Min(from_field), _gdpr_last=Max(from_field))
+    )
     counts: dict[str, int] = {}
-    for start in rows.values_list(from_field, flat=True).iterator(chunk_size=2000):
-        if start is None:
+    for day in days:
+        first, last = _day(expires(day["_gdpr_first"])), _day(expires(day["_gdpr_last"]))
+        if first == last:
+            counts[first] = counts.get(first, 0) + day["_gdpr_rows"]
             continue
-        day = _day(declaration.retention.expires(start))
-        counts[day] = counts.get(day, 0) + 1
+        that_day = rows.filter(**{f"{from_field}__range": (day["_gdpr_first"], day["_gdpr_last"])})
+        for start in that_day.values_list(from_field, flat=True).iterator(chunk_size=2000):
+            until = _day(expires(start))
+            counts[until] = counts.get(until, 0) + 1
     return sorted(counts.items())
 
 

@@ -31,7 +31,7 @@ DEFAULT_BATCH_SIZE = 50_000
 def expired_rows(declaration: PersonalData, now, held_members: list, held_records: dict):
     """The declaration's rows past retention and not under a hold, unevaluated."""
     retention = declaration.retention
-    rows = declaration.model._base_manager.filter(
+    rows = declaration.all_rows().filter(
         **{f"{retention.from_field}__lt": retention_cutoff(declaration, now)}
     )
     if held_members:
@@ -68,6 +68,7 @@ def sweep_declaration(declaration, now, held_members, held_records, batch_size, 
         with transaction.atomic():  # the batch and its progress commit together
             queue_files_of(declaration, batch)
             if action == DELETE:
+                declaration.before_delete(batch)
                 removed = batch.delete()[1].get(declaration.model._meta.label, 0)
             else:
                 removed = batch.count()
@@ -85,10 +86,10 @@ def sweep(*, dry_run: bool = False, batch_size: int = DEFAULT_BATCH_SIZE, now=No
     held_members, held_records = _holds(now)
     counts: dict[str, dict] = {}
     try:
-        for declaration in registry:
+        for declaration in registry.activities():
             if declaration.retention is None:
                 continue
-            label = declaration.model_label
+            label = declaration.activity_key
             action = "deleted" if declaration.retention.then == DELETE else "anonymised"
             if dry_run:
                 counts[label] = {
@@ -104,6 +105,9 @@ def sweep(*, dry_run: bool = False, batch_size: int = DEFAULT_BATCH_SIZE, now=No
             counts[label][action] = sweep_declaration(
                 declaration, now, held_members, held_records, batch_size, progress
             )
+        if not dry_run:
+            for declaration in registry:
+                declaration.tidy()
     except Exception as exc:
         RetentionRun.objects.filter(pk=run.pk).update(
             status=RetentionRun.FAILED, counts=counts, error=type(exc).__name__,
@@ -139,12 +143,12 @@ def next_sweep(now=None) -> list[NextSweep]:
     now = now or timezone.now()
     held_members, held_records = _holds(now)
     preview = []
-    for declaration in registry:
+    for declaration in registry.activities():
         retention = declaration.retention
         if retention is None:
             continue
         from_field = retention.from_field
-        within = declaration.model._base_manager.filter(
+        within = declaration.all_rows().filter(
             **{f"{from_field}__gte": retention_cutoff(declaration, now)}
         )
         earliest = within.aggregate(first=Min(from_field))["first"]

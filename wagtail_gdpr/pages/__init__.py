@@ -4,6 +4,7 @@ Pages serve requests, so they stand among the callers: the notice renders blocks
 privacy centre's routes call the member views.
 """
 
+from wagtail_gdpr.pages.form_privacy import FormPrivacyMixin
 from wagtail_gdpr.pages.notice import (
     AbstractPrivacyNoticePage,
     PrivacyNoticeMixin,
@@ -18,6 +19,7 @@ from wagtail_gdpr.pages.privacy_centre import (
 __all__ = [
     "AbstractPrivacyCentrePage",
     "AbstractPrivacyNoticePage",
+    "FormPrivacyMixin",
     "PrivacyCentreMixin",
     "PrivacyCentrePage",
     "PrivacyNoticeMixin",

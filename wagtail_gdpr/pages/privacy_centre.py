@@ -12,10 +12,13 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
+from wagtail_gdpr import routes  # noqa: F401 (registers the <gdpr_id:...> converter)
+from wagtail_gdpr.headers import personal
 from wagtail_gdpr.views import (
     copies,
     corrections,
     erasure,
+    form_consent,
     privacy_centre,
     public_requests,
     restriction_objection,
@@ -38,6 +41,10 @@ def members_only(view):
 class PrivacyCentreMixin(RoutablePageMixin):
     """The privacy centre's routes. Override one to change a sub-page; keep its name."""
 
+    def serve(self, request, *args, **kwargs):
+        """Every answer of the privacy centre is about the member: never cached."""
+        return personal(super().serve(request, *args, **kwargs))
+
     @path("", name="overview")
     @members_only
     def overview(self, request):
@@ -58,12 +65,17 @@ class PrivacyCentreMixin(RoutablePageMixin):
     def my_activity(self, request):
         return privacy_centre.my_activity(request, self)
 
+    @path("security-notices/", name="security_notices")
+    @members_only
+    def security_notices(self, request):
+        return privacy_centre.security_notices(request, self)
+
     @path("requests/", name="my_requests")
     @members_only
     def my_requests(self, request):
         return privacy_centre.my_requests(request, self)
 
-    @path("requests/<int:request_id>/", name="request_detail")
+    @path("requests/<gdpr_id:request_id>/", name="request_detail")
     @members_only
     def request_detail(self, request, request_id):
         return privacy_centre.request_detail(request, self, request_id)
@@ -73,12 +85,12 @@ class PrivacyCentreMixin(RoutablePageMixin):
     def request_copy(self, request):
         return copies.request_copy(request, self)
 
-    @path("copy/<int:request_id>/", name="copy_status")
+    @path("copy/<gdpr_id:request_id>/", name="copy_status")
     @members_only
     def copy_status(self, request, request_id):
         return copies.copy_status(request, self, request_id)
 
-    @path("copy/<int:request_id>/download/", name="download_copy")
+    @path("copy/<gdpr_id:request_id>/download/", name="download_copy")
     @members_only
     def download_copy(self, request, request_id):
         return copies.download(request, request_id)
@@ -93,7 +105,7 @@ class PrivacyCentreMixin(RoutablePageMixin):
     def erase(self, request):
         return erasure.erase(request, self)
 
-    @path("erase/<int:request_id>/", name="erasure_status")
+    @path("erase/<gdpr_id:request_id>/", name="erasure_status")
     @members_only
     def erasure_status(self, request, request_id):
         return erasure.erasure_status(request, self, request_id)
@@ -126,6 +138,11 @@ class PrivacyCentreMixin(RoutablePageMixin):
     @path("request/confirm/<str:token>/", name="confirm_public_request")
     def confirm_public_request(self, request, token):
         return public_requests.confirm(request, self, token)
+
+    @path("consent/withdraw/<str:token>/", name="withdraw_form_consent")
+    def withdraw_form_consent(self, request, token):
+        """The link in a form's confirmation email: withdraws the consent given on the form."""
+        return form_consent.withdraw(request, self, token)
 
 
 class AbstractPrivacyCentrePage(PrivacyCentreMixin, Page):

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from wagtail_gdpr.errors import Refused
 from wagtail_gdpr.requests import legal_clock
@@ -16,8 +17,18 @@ class RequestRefused(Refused):
 
 
 def lock_member(user) -> None:
-    """Lock the member's own row until the transaction ends: their parallel clicks queue up."""
-    get_user_model()._default_manager.select_for_update().filter(pk=user.pk).first()
+    """Lock the member's own row until the transaction ends: their parallel clicks queue up.
+
+    :class:`MemberGone` when the account was erased a moment ago (by a click before this one):
+    a request for it would point at nothing.
+    """
+    found = get_user_model()._default_manager.select_for_update().filter(pk=user.pk).first()
+    if found is None:
+        raise MemberGone(_("Your account has been deleted, so nothing more can be asked for it."))
+
+
+class MemberGone(RequestRefused):
+    """The member's account no longer exists (erased by a parallel request)."""
 
 
 def from_member(user, now, *, request=None, due: bool = True) -> dict:

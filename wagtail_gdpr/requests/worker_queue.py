@@ -12,7 +12,7 @@ import logging
 from datetime import timedelta
 from functools import partial
 
-from django.db import transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -99,10 +99,24 @@ def heartbeat(request_id: int, progress: int):
 
 
 def mark_failed(request_id: int, reason: str):
-    """For staff: ``reason`` names what failed, never personal data."""
-    DataSubjectRequest.objects.filter(pk=request_id).update(
-        status=DataSubjectRequest.FAILED, failure_reason=reason[:2000], heartbeat_at=None
-    )
+    """For staff: ``reason`` names what failed, never personal data.
+
+    When the failure was the database connection itself (a restarted server, a terminated
+    backend), the mark is written on a new connection.
+    """
+
+    def mark():
+        DataSubjectRequest.objects.filter(pk=request_id).update(
+            status=DataSubjectRequest.FAILED, failure_reason=reason[:2000], heartbeat_at=None
+        )
+
+    try:
+        mark()
+    except DatabaseError:
+        if connection.in_atomic_block:
+            raise
+        connection.close()
+        mark()
     logger.error("Privacy request #%s failed: %s", request_id, reason)
 
 

@@ -150,22 +150,32 @@ class ConsentRecord(models.Model):
     SOURCE_BLOCK = "block"
     SOURCE_PRIVACY_CENTRE = "privacy_centre"
     SOURCE_API = "api"
+    SOURCE_FORM = "form"
+    SOURCE_FORM_LINK = "form_link"
     SOURCES = [
         (SOURCE_GATE, _("consent step at login")),
         (SOURCE_BLOCK, _("consent block on a page")),
         (SOURCE_PRIVACY_CENTRE, _("privacy centre")),
         (SOURCE_API, _("site code")),
+        (SOURCE_FORM, _("a form on the site")),
+        (SOURCE_FORM_LINK, _("the link in a form's confirmation email")),
     ]
 
     # No database constraint and no cascade: the ledger outlives an erased account as proof,
-    # and deleting a user must never be blocked by it.
+    # and deleting a user must never be blocked by it. Empty for a guest's answer on a form,
+    # which is kept under the address they gave (``email``) instead.
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("member"),
+        null=True,
+        blank=True,
         on_delete=models.DO_NOTHING,
         db_constraint=False,
         related_name="+",
     )
+    #: A guest's answer on a form: the address they gave, trimmed and in lower case. It becomes
+    #: a member's once they confirm the address (the registry finds it under their addresses).
+    email = models.EmailField(_("email address (guests)"), blank=True, db_index=True)
     purpose = models.ForeignKey(
         ConsentPurpose,
         verbose_name=_("purpose"),
@@ -229,11 +239,19 @@ class ConsentRecord(models.Model):
 
 
 class ConsentState(models.Model):
-    """The member's current answer per purpose: the last ledger line, kept for cheap reads."""
+    """The member's current answer per purpose: the last ledger line, kept for cheap reads.
+
+    A guest's answer on a form has a state of its own, under the address they gave (no member).
+    """
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="gdpr_consent_states"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="gdpr_consent_states",
     )
+    email = models.EmailField(_("email address (guests)"), blank=True)
     purpose = models.ForeignKey(ConsentPurpose, on_delete=models.CASCADE, related_name="+")
     given = models.BooleanField()
     purpose_version = models.PositiveIntegerField()
@@ -244,7 +262,12 @@ class ConsentState(models.Model):
         verbose_name = _("consent state")
         verbose_name_plural = _("consent states")
         constraints = [
-            models.UniqueConstraint(fields=["user", "purpose"], name="gdpr_one_state_per_purpose")
+            models.UniqueConstraint(fields=["user", "purpose"], name="gdpr_one_state_per_purpose"),
+            models.UniqueConstraint(
+                fields=["email", "purpose"],
+                condition=models.Q(user__isnull=True),
+                name="gdpr_one_guest_state_per_purpose",
+            ),
         ]
 
     def __str__(self):

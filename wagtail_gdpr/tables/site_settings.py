@@ -1,8 +1,14 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.panels import FieldPanel, MultiFieldPanel, PageChooserPanel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, PageChooserPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.models import Site
+
+DAYS = "days"
+MONTHS = "months"
+YEARS = "years"
+#: Units of a retention period editors choose (form pages, the site's defaults).
+RETENTION_UNITS = [(DAYS, _("days")), (MONTHS, _("months")), (YEARS, _("years"))]
 
 
 @register_setting(icon="lock")
@@ -64,6 +70,33 @@ class GdprSettings(BaseSiteSetting):
             "is due, and again when it is overdue."
         ),
     )
+    form_retention = models.PositiveIntegerField(
+        _("keep form submissions for"),
+        default=12,
+        help_text=_(
+            "How long submissions are kept when a form does not say, and for forms that have "
+            "no privacy panel."
+        ),
+    )
+    form_retention_unit = models.CharField(
+        _("unit"), max_length=6, choices=RETENTION_UNITS, default=MONTHS
+    )
+    form_retention_max = models.PositiveIntegerField(
+        _("longest a form may keep submissions"),
+        default=3,
+        help_text=_("Editors cannot set a longer period on a form."),
+    )
+    form_retention_max_unit = models.CharField(
+        _("unit"), max_length=6, choices=RETENTION_UNITS, default=YEARS
+    )
+    form_sweep_notice_days = models.PositiveIntegerField(
+        _("days ahead to tell staff which submissions will be deleted"),
+        default=7,
+        help_text=_(
+            "The privacy officers are emailed this many days before the retention sweep "
+            "deletes form submissions: which forms, and how many."
+        ),
+    )
     notice_page = models.ForeignKey(
         "wagtailcore.Page",
         verbose_name=_("privacy notice page"),
@@ -107,6 +140,16 @@ class GdprSettings(BaseSiteSetting):
                 FieldPanel("reminder_days_before"),
             ],
             heading=_("Deadlines"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("form_retention"), FieldPanel("form_retention_unit")]),
+                FieldRowPanel(
+                    [FieldPanel("form_retention_max"), FieldPanel("form_retention_max_unit")]
+                ),
+                FieldPanel("form_sweep_notice_days"),
+            ],
+            heading=_("Form submissions"),
         ),
         MultiFieldPanel(
             [PageChooserPanel("notice_page"), PageChooserPanel("privacy_centre_page")],

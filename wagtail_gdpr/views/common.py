@@ -3,12 +3,12 @@ frame and a page that explains a refusal."""
 
 from django.shortcuts import render
 from django.template.response import TemplateResponse
-from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy
 
 from wagtail_gdpr import routes
 from wagtail_gdpr.conf import app_settings
+from wagtail_gdpr.headers import personal
 
 # The privacy centre's menu: (route, label). Lazy: translated in the member's language.
 NAVIGATION = [
@@ -18,6 +18,7 @@ NAVIGATION = [
     ("correct", gettext_lazy("Correct my data")),
     ("my_consents", gettext_lazy("My consents")),
     ("my_activity", gettext_lazy("My activity")),
+    ("security_notices", gettext_lazy("Security notices")),
     ("my_requests", gettext_lazy("My requests")),
     ("erase", gettext_lazy("Delete my data")),
 ]
@@ -37,21 +38,15 @@ def safe_next(request, candidate: str | None, default: str = "/") -> str:
     return default
 
 
-def personal(response):
-    """A page with personal data: never stored by a browser or a shared cache."""
-    add_never_cache_headers(response)
-    patch_vary_headers(response, ["Cookie"])
-    return response
-
-
 def message_page(request, message, *, status, back_url="/"):
     """A plain page that explains why something was refused, with a way back."""
-    return render(
+    response = render(
         request,
         "wagtail_gdpr/message.html",
         {"message": message, "back_url": back_url, "gdpr_base_template": base_template()},
         status=status,
     )
+    return personal(response)
 
 
 def render_centre(request, page, template, context, *, section, status=200):

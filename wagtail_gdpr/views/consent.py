@@ -1,20 +1,32 @@
 """The consent step members pass at first login, and the consent block's form handler."""
 
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from wagtail.models import Page, Site
 
 from wagtail_gdpr import consent, inventory
 from wagtail_gdpr.consent import gate, step
+from wagtail_gdpr.headers import personal_page
 from wagtail_gdpr.rights import rights_for_request
 from wagtail_gdpr.tables import ConsentPurpose, ConsentRecord
 from wagtail_gdpr.views.common import base_template, message_page, personal, safe_next
 from wagtail_gdpr.views.forms import ConsentChoiceForm, ConsentStepForm
+
+#: A text's fingerprint as the forms carry it: its SHA-256, in hexadecimal.
+FINGERPRINT = re.compile(r"[0-9a-f]{64}")
+
+#: The consent step's answer when the page sent back no version or fingerprint of the texts.
+READ_AGAIN = gettext_lazy(
+    "The text has changed since you opened this page. Please read it again before you answer."
+)
 
 
 def _initial(live_version, purposes) -> dict:
@@ -28,6 +40,7 @@ def _initial(live_version, purposes) -> dict:
     return initial
 
 
+@personal_page
 @login_required
 def consent_step(request):
     next_url = safe_next(request, request.POST.get("next") or request.GET.get("next"))
@@ -63,6 +76,10 @@ def consent_step(request):
             else:
                 gate.remember_passed(request, asked.requirements)
                 return HttpResponseRedirect(next_url)
+        elif posted.proof_missing():
+            # No version or fingerprint of what was read: nothing to prove consent with.
+            refusal = READ_AGAIN
+            status = 409
         else:
             # Shown above a fresh form: hidden values the member cannot fix are not kept.
             errors = posted.non_field_errors()
@@ -100,6 +117,33 @@ def consent_step(request):
     return personal(response)
 
 
+def _stale_message(purpose) -> str:
+    return _("“%(name)s” has changed since you read it. Please read it again.") % {
+        "name": purpose.for_reader().name
+    }
+
+
+def _read_again(request, purpose, exc, *, action, back, source, page):
+    """409: what the purpose says now, and the same answer (give or withdraw) to that text."""
+    response = render(
+        request,
+        "wagtail_gdpr/consent_stale.html",
+        {
+            "message": exc.message,
+            "purpose": purpose.for_reader(),
+            "action": action,
+            "text_sha256": consent.text_sha256(purpose.for_reader().text),
+            "back_url": back,
+            "source": source,
+            "page_id": page.pk if page is not None else "",
+            "gdpr_base_template": base_template(),
+        },
+        status=409,
+    )
+    return personal(response)
+
+
+@personal_page
 @require_POST
 def consent_block(request, slug):
     back = safe_next(request, request.POST.get("next"))
@@ -125,6 +169,11 @@ def consent_block(request, slug):
         else ConsentRecord.SOURCE_BLOCK
     )
     page = Page.objects.filter(pk=data["page_id"]).first() if data["page_id"] else None
+    if data["version"] is None or not FINGERPRINT.fullmatch(data["text_sha256"] or ""):
+        # Without the version and the fingerprint of the text shown, nothing proves what the
+        # member agreed to (or withdrew from): they read the text again.
+        return _read_again(request, purpose, consent.StaleText(_stale_message(purpose)),
+                           action=data["action"], back=back, source=source, page=page)  # fmt: skip
     try:
         if data["action"] == "give":
             consent.give(
@@ -144,21 +193,8 @@ def consent_block(request, slug):
                 request, consent.withdrawal_confirmation(purpose, record), fail_silently=True
             )
     except consent.StaleText as exc:
-        # Show what the purpose says now, and let the member answer that instead.
-        return render(
-            request,
-            "wagtail_gdpr/consent_stale.html",
-            {
-                "message": exc.message,
-                "purpose": purpose.for_reader(),
-                "text_sha256": consent.text_sha256(purpose.for_reader().text),
-                "back_url": back,
-                "source": source,
-                "page_id": data["page_id"] or "",
-                "gdpr_base_template": base_template(),
-            },
-            status=409,
-        )
+        return _read_again(request, purpose, exc, action=data["action"], back=back,
+                           source=source, page=page)  # fmt: skip
     except consent.ConsentError as exc:
         return message_page(request, exc.message, status=409, back_url=back)
     return HttpResponseRedirect(f"{back}#consent-{purpose.slug}", status=303)

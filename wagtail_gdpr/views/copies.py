@@ -15,9 +15,10 @@ def request_copy(request, page):
         try:
             dsr = copies.request_copy(request.user, request=request)
         except copies.RequestRefused as exc:
+            status = 429 if isinstance(exc, copies.TooManyRequests) else 409
             return render_centre(
                 request, page, "copy.html", {"refusal": exc.message}, section="request_copy",
-                status=409,
+                status=status,
             )  # fmt: skip
         url = routes.route_url(page, "copy_status", dsr.pk, request=request)
         return HttpResponseRedirect(url, status=303)

@@ -179,20 +179,49 @@ def _submitted_values(request) -> tuple[dict, dict]:
     return values, reasons
 
 
+class ReasonForm(forms.Form):
+    """A member's reason, read as any form field is: a NUL character or an over-long text is
+    refused with a message (``ProhibitNullCharactersValidator``, ``max_length``)."""
+
+    reason = forms.CharField(required=False, max_length=rectification.MAX_REASON_LENGTH)
+
+
+def _reason_errors(reasons: dict) -> dict:
+    """``{field: message}`` for each reason the form refuses."""
+    errors = {}
+    for name, text in reasons.items():
+        form = ReasonForm({"reason": text})
+        if not form.is_valid():
+            errors[name] = " ".join(form.errors["reason"])
+    return errors
+
+
+def _kept(values: dict, reasons: dict) -> dict:
+    """What the member typed, to show again with the error (without NUL characters, which no
+    page can show)."""
+    kept = {**{f"value-{k}": v for k, v in values.items()},
+            **{f"reason-{k}": v for k, v in reasons.items()}}  # fmt: skip
+    return {k: v.replace("\x00", "") if isinstance(v, str) else v for k, v in kept.items()}
+
+
 def _submit(request, page):
     model_label = request.POST.get("model", "")
     pk = request.POST.get("pk", "")
     values, reasons = _submitted_values(request)
+    refused = _reason_errors(reasons)
+    if refused:
+        return _render(
+            request, page, failed=(model_label, str(pk)), errors=refused,
+            kept=_kept(values, reasons), status=400,
+        )  # fmt: skip
     try:
         done = rectification.correct_record(
             request.user, model_label, pk, values, reasons, request=request
         )
     except rectification.RecordRefused as exc:
-        kept = {**{f"value-{k}": v for k, v in values.items()},
-                **{f"reason-{k}": v for k, v in reasons.items()}}  # fmt: skip
         return _render(
-            request, page, failed=(model_label, str(pk)), errors=exc.errors, kept=kept,
-            status=400,
+            request, page, failed=(model_label, str(pk)), errors=exc.errors,
+            kept=_kept(values, reasons), status=400,
         )  # fmt: skip
     except rectification.CorrectionRefused as exc:
         return _render(request, page, page_error=exc.message, status=400)

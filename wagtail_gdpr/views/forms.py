@@ -36,6 +36,11 @@ class ConsentStepForm(forms.Form):
             self.cleaned_data[f"sha256_{purpose.slug}"],
         )
 
+    def proof_missing(self) -> bool:
+        """Did the page send back no version or fingerprint of a text it showed?"""
+        proof = [name for name in self.fields if name.startswith(("version_", "sha256_"))]
+        return any(name in self.errors for name in proof)
+
     def chosen_optional(self):
         return [p for p in self.optional_purposes if self.cleaned_data.get(f"consent_{p.slug}")]
 
@@ -55,7 +60,8 @@ class ConsentChoiceForm(forms.Form):
     """Give or withdraw one purpose from a consent block."""
 
     action = forms.ChoiceField(choices=[("give", _("Give")), ("withdraw", _("Withdraw"))])
-    version = forms.IntegerField(required=False)
+    # Both are checked by the view: without them an answer is refused with a 409.
+    version = forms.IntegerField(required=False, min_value=0, max_value=2**31 - 1)
     text_sha256 = forms.CharField(required=False, max_length=64)
     next = forms.CharField(required=False, max_length=2000)
-    page_id = forms.IntegerField(required=False)
+    page_id = forms.IntegerField(required=False, min_value=1, max_value=2**63 - 1)

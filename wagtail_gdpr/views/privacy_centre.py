@@ -19,9 +19,17 @@ from wagtail_gdpr import (
     routes,
 )
 from wagtail_gdpr.access import summary
+from wagtail_gdpr.breaches import notices as breach_notices
+from wagtail_gdpr.breaches import scope as breach_scope
 from wagtail_gdpr.consent import gate, notices
 from wagtail_gdpr.registry import verified_emails
-from wagtail_gdpr.tables import ConsentPurpose, DataSubjectRequest, GdprSettings, MemberActivity
+from wagtail_gdpr.tables import (
+    ConsentPurpose,
+    ConsentState,
+    DataSubjectRequest,
+    GdprSettings,
+    MemberActivity,
+)
 from wagtail_gdpr.views.common import render_centre
 from wagtail_gdpr.views.following import answer_form, follow_context
 
@@ -34,6 +42,19 @@ def overview(request, page):
     ).count()
     return render_centre(
         request, page, "overview.html", {"open_requests": open_requests}, section="overview"
+    )
+
+
+def security_notices(request, page):
+    """The notices of the breaches that affected the member (GDPR Art. 34)."""
+    settings = GdprSettings.current(request)
+    notices = [
+        (notice, breach_scope.categories_of(notice.breach))
+        for notice in breach_notices.for_member(request.user)
+    ]
+    context = {"notices": notices, "dpo_name": settings.dpo_name, "dpo_email": settings.dpo_email}
+    return render_centre(
+        request, page, "security_notices.html", context, section="security_notices"
     )
 
 
@@ -54,13 +75,30 @@ def my_consents(request, page):
         for purpose in ConsentPurpose.objects.originals().filter(active=True).order_by("name")
         for text in [purpose.for_reader()]
     ]
+    where = {
+        state.purpose_id: consent.where_in_words(state.record)
+        for state in ConsentState.objects.filter(user=request.user, given=True).select_related(
+            "record__source_page"
+        )
+    }
+    rows = [
+        {
+            "purpose": text,
+            "given": given,
+            "text_sha256": sha,
+            "where": where.get(text.original().pk, "") if given else "",
+        }
+        for text, given, sha in purposes
+    ]
     notice_page = gate.notice_page_for_reader(GdprSettings.current(request))
     return render_centre(
         request,
         page,
         "consents.html",
         {
+            # ``purposes`` (purpose, given, fingerprint) is kept for templates of 0.2.
             "purposes": purposes,
+            "rows": rows,
             "history": consent.history_in_words(request.user, limit=50),
             "notice": notices.for_member(request.user, notice_page),
         },
@@ -162,8 +200,12 @@ def request_detail(request, page, request_id):
 def send_email_verification(request, page):
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    email_verification.send_verification(request.user, request=request, centre=page)
-    messages.info(request, _("We sent you an email with a link to confirm your address."))
+    try:
+        email_verification.send_verification(request.user, request=request, centre=page)
+    except email_verification.TooManyEmails as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.info(request, _("We sent you an email with a link to confirm your address."))
     return HttpResponseRedirect(routes.route_url(page, "my_data", request=request), status=303)
 
 

@@ -32,6 +32,7 @@ from wagtail.contrib.forms.models import FormSubmission
 from wagtail.models import Locale, Page, Site
 from wagtail.rich_text import RichText
 
+from example_site.crm.models import Customer
 from example_site.home.models import FormField, FormPage, HomePage, StandardPage
 from example_site.portal.models import (
     MemberProfile,
@@ -280,6 +281,7 @@ class Command(BaseCommand):
             self.ensure_alice_privacy(members["alice"], notice)
             officer = self.ensure_officer()
             requests_added = self.ensure_requests(members, officer)
+            crm_added = self.ensure_crm_customers(members)
 
         self.stdout.write(self.style.SUCCESS("Demo data is in place."))
         self.stdout.write(
@@ -303,6 +305,10 @@ class Command(BaseCommand):
         )
         self.stdout.write(
             "  Languages: English and Swedish (pages, the privacy notice, consent purposes)."
+        )
+        self.stdout.write(
+            f"  CRM (a separate system at /crm/, a connector): {Customer.objects.count()} "
+            f"customers ({crm_added} new); a copy of Alice's data includes its section."
         )
         self.stdout.write(
             f"  Request queue: {DataSubjectRequest.objects.count()} requests "
@@ -357,6 +363,25 @@ class Command(BaseCommand):
         user.save()
         MemberProfile.objects.get_or_create(user=user, defaults=spec["profile"])
         return user
+
+    # -- the CRM, a system of its own ----------------------------------------------------
+
+    def ensure_crm_customers(self, members):
+        """The example CRM knows Alice and Bob: it answers the portal's privacy events."""
+        added = 0
+        notes = {"alice": "Asked about delivery times to Östersund.", "bob": "Prefers phone calls."}
+        for username, user in members.items():
+            _customer, created = Customer.objects.get_or_create(
+                member_id=str(user.pk),
+                defaults={
+                    "email": user.email,
+                    "name": user.get_full_name() or username,
+                    "phone": "+46 70 123 45 67",
+                    "notes": notes.get(username, ""),
+                },
+            )
+            added += created
+        return added
 
     # -- records -------------------------------------------------------------------------
 
@@ -488,6 +513,10 @@ class Command(BaseCommand):
                 to_address="support@example.com",
                 from_address="portal@example.com",
                 subject="Message from the contact form",
+                privacy_purpose="To answer your question and help you with your order",
+                privacy_lawful_basis="legitimate_interests",
+                privacy_keep_for=6,
+                privacy_keep_unit="months",
                 form_fields=[
                     FormField(label="Name", field_type="singleline", required=True),
                     FormField(label="Email", field_type="email", required=True),

@@ -42,3 +42,28 @@ def send(
     message = EmailMultiAlternatives(subject, text, to=[to])
     message.attach_alternative(html, "text/html")
     message.send()
+
+
+def send_rendered(rendered: tuple[str, str, str], to: str, *, connection=None, message_id=""):
+    """Send a message already rendered by :func:`render` (many recipients, one rendering).
+
+    ``message_id`` makes the message recognisable as the same one if it is ever sent twice.
+    """
+    subject, text, html = rendered
+    headers = {"Message-ID": message_id} if message_id else None
+    message = EmailMultiAlternatives(subject, text, to=[to], headers=headers, connection=connection)
+    message.attach_alternative(html, "text/html")
+    message.send()
+
+
+def accepted(connection, message_ids) -> set[str] | None:
+    """Those of ``message_ids`` the mail backend of ``connection`` accepted; ``None`` when it
+    cannot say (Django's own backends, SMTP among them, keep no record of what they sent).
+
+    A backend answers with an ``accepted_message_ids(message_ids)`` method, as
+    :class:`wagtail_gdpr.mail.backends.MessageFileBackend` does.
+    """
+    ask = getattr(connection, "accepted_message_ids", None)
+    if ask is None:
+        return None
+    return set(ask(list(message_ids)))
