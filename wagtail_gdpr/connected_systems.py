@@ -17,6 +17,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import DatabaseError
 
+from wagtail_gdpr import unmigrated
 from wagtail_gdpr.conf import app_settings
 from wagtail_gdpr.registry import Recipient
 from wagtail_gdpr.tables import Connector
@@ -134,9 +135,13 @@ def all_systems() -> list[ConnectedSystem]:
     found = {system.key: system for system in declared_in_settings()}
     try:
         rows = list(Connector.objects.filter(enabled=True).order_by("name"))
-    except (DatabaseError, RuntimeError):
-        # Before migrate, or where the database may not be read (the record of processing is
-        # also made from the code alone): the settings' systems only.
+    except DatabaseError:
+        # Before migrate (the record of processing is also made from the code alone): the
+        # settings' systems only. A lost connection fails: a copy must not leave them out.
+        if not unmigrated.table_missing(Connector):
+            raise
+        rows = []
+    except RuntimeError:  # where the database may not be read (a check in a test run)
         rows = []
     for row in rows:
         found.setdefault(row.key, _from_table(row))

@@ -25,7 +25,7 @@ from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet
-from django.db import DatabaseError, connections, models, transaction
+from django.db import DataError, connections, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -425,7 +425,7 @@ def _knows_zone(using: str) -> bool:
     try:
         with transaction.atomic(using=using), connections[using].cursor() as cursor:
             cursor.execute("SELECT now() AT TIME ZONE %s", [zone.key])
-    except DatabaseError:
+    except DataError:  # "time zone … not recognized"; a lost connection is not a no
         return False
     return True
 

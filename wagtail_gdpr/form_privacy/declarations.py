@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from wagtail_gdpr import unmigrated
 from wagtail_gdpr.builtin import FormSubmissionData
 from wagtail_gdpr.form_privacy import addresses, periods
 
@@ -33,11 +34,12 @@ def privacy_form_pages() -> list:
     """Every form page with a privacy tab, in tree order, its own fields read; none before
     ``migrate`` (the record of processing is also made from the code alone)."""
     pages = []
-    try:
-        for model in privacy_form_models():
+    for model in privacy_form_models():
+        try:
             pages.extend(model._base_manager.order_by("path"))
-    except DatabaseError:
-        return []
+        except DatabaseError:
+            if not unmigrated.table_missing(model):
+                raise
     return sorted(pages, key=lambda page: page.path)
 
 

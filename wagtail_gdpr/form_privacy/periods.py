@@ -8,6 +8,7 @@ from django.db import DatabaseError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from wagtail_gdpr import unmigrated
 from wagtail_gdpr.registry import DELETE, Retention
 from wagtail_gdpr.tables import GdprSettings
 from wagtail_gdpr.tables.site_settings import DAYS, MONTHS, RETENTION_UNITS, YEARS
@@ -42,6 +43,8 @@ def site_default(site=None) -> Retention:
     try:
         settings = GdprSettings.current(site=site)
     except DatabaseError:
+        if not unmigrated.table_missing(GdprSettings):
+            raise
         settings = GdprSettings()
     return as_retention(settings.form_retention, settings.form_retention_unit, DEFAULT_REASON)
 

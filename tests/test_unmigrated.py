@@ -1,0 +1,106 @@
+"""Reads that fall back to defaults before ``migrate`` do so only where a table is missing: a
+lost connection fails, so that an access copy never leaves out what it could not read."""
+
+import importlib.resources
+import os
+import zoneinfo
+from contextlib import contextmanager
+
+import pytest
+from django.db import OperationalError, connection
+from django.utils import timezone
+
+from tests.testapp.models import Booking
+from wagtail_gdpr import connected_systems, inventory, unmigrated
+from wagtail_gdpr.access import formatted_rows
+from wagtail_gdpr.tables import Connector, GdprSettings
+
+
+def stockholms_rules():
+    """Stockholm's time zone file, from the system's database or the tzdata package."""
+    for folder in zoneinfo.TZPATH:
+        path = os.path.join(folder, "Europe", "Stockholm")
+        if os.path.exists(path):
+            return open(path, "rb")  # noqa: SIM115 (read at once by from_file)
+    return importlib.resources.files("tzdata.zoneinfo.Europe").joinpath("Stockholm").open("rb")
+
+
+@contextmanager
+def not_made_yet(model):
+    """The model's table as it is before ``migrate``: not there."""
+    table = model._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(f'ALTER TABLE "{table}" RENAME TO "{table}_away"')
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f'ALTER TABLE "{table}_away" RENAME TO "{table}"')
+
+
+def lose_the_connection():
+    """The server ends this test's session, as a restart or an administrator would."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    other = connection.copy()
+    try:
+        with other.cursor() as cursor:
+            cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
+    finally:
+        other.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_before_migrate_the_defaults_are_read():
+    Connector.objects.create(
+        key="crm", name="Customer service", endpoint="https://crm.example/hook", enabled=True
+    )
+    GdprSettings.objects.all().delete()
+    assert not unmigrated.table_missing(Connector)
+    with not_made_yet(Connector):
+        assert unmigrated.table_missing(Connector)
+        assert "crm" not in [system.key for system in connected_systems.all_systems()]
+    assert "crm" in [system.key for system in connected_systems.all_systems()]
+    with not_made_yet(GdprSettings):
+        assert inventory.organisation()["controller"] == {"name": None, "contact": None}
+
+
+@pytest.mark.postgres  # pg_terminate_backend is PostgreSQL's
+@pytest.mark.django_db(transaction=True)
+def test_a_lost_connection_is_not_taken_for_a_table_not_made_yet():
+    lose_the_connection()
+    try:
+        with pytest.raises(OperationalError):
+            connected_systems.all_systems()
+    finally:
+        connection.close()
+    lose_the_connection()
+    try:
+        with pytest.raises(OperationalError):
+            inventory.organisation()
+    finally:
+        connection.close()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_lost_connection_is_not_taken_for_a_time_zone_the_database_does_not_know():
+    """Taken for one, the copy went on, on a new connection, as if nothing had happened."""
+    with timezone.override(zoneinfo.ZoneInfo("Europe/Stockholm")):
+        assert formatted_rows._knows_zone("default")
+        lose_the_connection()
+        try:
+            with pytest.raises(OperationalError):
+                formatted_rows._knows_zone("default")
+        finally:
+            connection.close()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_a_zone_the_database_does_not_know_by_its_name_is_written_by_python():
+    atlantis = zoneinfo.ZoneInfo.from_file(stockholms_rules(), key="Nowhere/Atlantis")
+    with timezone.override(atlantis):
+        assert not formatted_rows._knows_zone("default")
+        assert formatted_rows.formatter(None, Booking.objects.all()) is None
