@@ -52,7 +52,8 @@ TEXT = st.one_of(
     st.text(st.characters(exclude_categories=("Cs",), exclude_characters="\x00"), max_size=24),
     st.sampled_from(
         ["=HYPERLINK(\"x\")", "+1", "-12.5", "-12\n", "@SUM(A1)", "\tx", "\rx", 'say "hi"',
-         "a,b", "line\r\nbreak", "back\\slash", "\x01\x1f", "ä\u2028", ""]
+         "a,b", "line\r\nbreak", "back\\slash", "\\N", "a\tb\x08\x0b\x0c", "\x01\x1f", "ä\u2028",
+         ""]
     ),
 )  # fmt: skip
 MOMENTS = st.datetimes(
@@ -320,6 +321,15 @@ def test_the_database_reads_a_section_in_one_snapshot():
             assert cursor.fetchone()[0] == "repeatable read"
     with formatted_rows.snapshot(None) as in_one_statement:  # a hook's section
         assert in_one_statement is None
+
+
+def test_a_row_the_database_wrote_as_null_is_refused():
+    """COPY writes NULL as ``\\N``; a value that reads so is written ``\\\\N``."""
+    assert formatted_rows._split_block([b"a\\\\N\\r\\n\t[1]\n"]) == (b"a\\N\r\n", b"[1]")
+    with pytest.raises(ValueError):
+        formatted_rows._split_block([b"\\N\t[1]\n"])
+    with pytest.raises(ValueError):
+        formatted_rows._split_block([b"a\\r\\n\n"])  # one value, not two
 
 
 class Upper(models.TextField):

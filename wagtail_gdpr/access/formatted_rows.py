@@ -22,6 +22,7 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from functools import partial
+from itertools import islice
 
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet
@@ -71,9 +72,13 @@ _LOOKED_UP = (TEXT, INTEGER, DAY)
 _FORMULA_CODES = ", ".join(str(ord(c)) for c in spreadsheets.FORMULA_STARTS)
 _PLAIN_NUMBER = spreadsheets.PLAIN_NUMBER.pattern
 
-_BINARY_HEADER = b"PGCOPY\n\xff\r\n\x00"
-_BINARY_TRAILER = b"\xff\xff"
-_NULL = 0xFFFFFFFF
+#: How COPY's text format writes the characters it escapes (a backslash itself apart).
+_COPY_ESCAPES = (
+    (b"\\n", b"\n"), (b"\\r", b"\r"), (b"\\t", b"\t"),
+    (b"\\b", b"\b"), (b"\\f", b"\f"), (b"\\v", b"\v"),
+)  # fmt: skip
+#: How COPY's text format writes NULL.
+_COPY_NULL = b"\\N"
 
 
 class Unsupported(Exception):
@@ -430,14 +435,40 @@ def _knows_zone(using: str) -> bool:
     return True
 
 
+def _split_block(messages: list) -> tuple[bytes, bytes]:
+    """A block of COPY's text-format rows (``line TAB json LF`` each) as its CSV lines and its
+    JSON rows joined by commas.
+
+    In that format a tab or a line feed inside a value is escaped, so the raw ones split the
+    rows and their two values; the escapes are undone on the joined texts.
+    """
+    values = b"".join(messages).replace(b"\t", b"\n").split(b"\n")
+    if len(values) != 2 * len(messages) + 1 or _COPY_NULL in values:
+        raise ValueError("a row was not written as a CSV line and a JSON row")
+    return _unescape(b"".join(values[0:-1:2])), _unescape(b",".join(values[1:-1:2]))
+
+
+def _unescape(text: bytes) -> bytes:
+    """Undo COPY's text-format escapes. Each backslash in ``text`` begins an escape, so the
+    doubled ones (a backslash in the value) are found first and kept apart."""
+    if b"\\" not in text:
+        return text
+    pieces = text.split(b"\\\\")
+    for index, piece in enumerate(pieces):
+        for escaped, character in _COPY_ESCAPES:
+            piece = piece.replace(escaped, character)
+        pieces[index] = piece
+    return b"\\".join(pieces)
+
+
 def _blocks(using: str, sql: str, params: list) -> Iterator[tuple[str, str, int]]:
     """The rows in blocks of :data:`BLOCK_ROWS`: CSV lines, and JSON rows joined by commas.
 
     Times are written in the reader's time zone, so the transaction's is set for the COPY
     (``set_config(…, true)``: a pooler in transaction mode keeps it with the COPY) and put back
     after it, however it ends. No other query may use the connection until the blocks end.
-    Each message of a binary COPY is one row: two lengths and two texts, read without parsing
-    the row in Python.
+    The rows come in COPY's text format, a row a message, and are read a block at a time with
+    a few operations on the whole block, none per row: see :func:`_split_block`.
     """
     connection = connections[using]
     connection.ensure_connection()
@@ -456,25 +487,10 @@ def _blocks(using: str, sql: str, params: list) -> Iterator[tuple[str, str, int]
             )
 
         try:
-            with cursor.copy(f"COPY ({sql}) TO STDOUT (FORMAT BINARY)", params) as copy:
-                lines, rows = [], []
-                for message in copy:
-                    message = bytes(message)
-                    if message.startswith(_BINARY_HEADER):
-                        message = message[19:]  # signature, flags, header extension
-                    if not message or message == _BINARY_TRAILER:
-                        continue
-                    size = int.from_bytes(message[2:6], "big")
-                    after = int.from_bytes(message[6 + size : 10 + size], "big")
-                    if _NULL in (size, after):
-                        raise ValueError("a row was written as NULL")
-                    lines.append(message[6 : 6 + size])
-                    rows.append(message[10 + size :])
-                    if len(rows) >= BLOCK_ROWS:
-                        yield b"".join(lines).decode(), b",".join(rows).decode(), len(rows)
-                        lines, rows = [], []
-                if rows:
-                    yield b"".join(lines).decode(), b",".join(rows).decode(), len(rows)
+            with cursor.copy(f"COPY ({sql}) TO STDOUT", params) as copy:
+                while messages := list(islice(copy, BLOCK_ROWS)):
+                    lines, rows = _split_block(messages)
+                    yield lines.decode(), rows.decode(), len(messages)
         except BaseException:
             with suppress(Exception):  # a failed transaction refuses it; the error matters more
                 put_back()
