@@ -332,7 +332,7 @@ class _Section:
             only = cells[0]
             only.csv = f"CASE WHEN ({only.csv}) = '' THEN '\"\"' ELSE ({only.csv}) END"
             only.csv_params = only.csv_params * 2
-        line = " || ',' || ".join(f"({c.csv})" for c in cells) + r" || E'\r\n'"
+        line = " || ',' || ".join(f"({c.csv})" for c in cells)  # its CRLF: _split_block
         row = "'[' || " + " || ',' || ".join(f"({c.json})" for c in cells) + " || ']'"
         # Each prepared value is computed once, beneath both writers: OFFSET 0 keeps the layer
         # from being merged into the one above, which would compute it for each use.
@@ -436,16 +436,18 @@ def _knows_zone(using: str) -> bool:
 
 
 def _split_block(messages: list) -> tuple[bytes, bytes]:
-    """A block of COPY's text-format rows (``line TAB json LF`` each) as its CSV lines and its
-    JSON rows joined by commas.
+    """A block of COPY's text-format rows (``line TAB json LF`` each) as its CSV lines, each
+    ended with CRLF here, and its JSON rows joined by commas.
 
     In that format a tab or a line feed inside a value is escaped, so the raw ones split the
-    rows and their two values; the escapes are undone on the joined texts.
+    rows and their two values; the escapes, rare once the lines' own CRLF is left out of the
+    database's text, are undone on the joined texts.
     """
     values = b"".join(messages).replace(b"\t", b"\n").split(b"\n")
     if len(values) != 2 * len(messages) + 1 or _COPY_NULL in values:
         raise ValueError("a row was not written as a CSV line and a JSON row")
-    return _unescape(b"".join(values[0:-1:2])), _unescape(b",".join(values[1:-1:2]))
+    lines = b"\r\n".join(values[0:-1:2]) + b"\r\n"
+    return _unescape(lines), _unescape(b",".join(values[1:-1:2]))
 
 
 def _unescape(text: bytes) -> bytes:
@@ -456,7 +458,8 @@ def _unescape(text: bytes) -> bytes:
     pieces = text.split(b"\\\\")
     for index, piece in enumerate(pieces):
         for escaped, character in _COPY_ESCAPES:
-            piece = piece.replace(escaped, character)
+            if escaped in piece:
+                piece = piece.replace(escaped, character)
         pieces[index] = piece
     return b"\\".join(pieces)
 
@@ -488,7 +491,9 @@ def _blocks(using: str, sql: str, params: list) -> Iterator[tuple[str, str, int]
 
         try:
             with cursor.copy(f"COPY ({sql}) TO STDOUT", params) as copy:
-                while messages := list(islice(copy, BLOCK_ROWS)):
+                # Each row copied at once: psycopg's views hold libpq's buffers, and holding
+                # a block of them made the read half as fast again.
+                while messages := [bytes(m) for m in islice(copy, BLOCK_ROWS)]:
                     lines, rows = _split_block(messages)
                     yield lines.decode(), rows.decode(), len(messages)
         except BaseException:
