@@ -10,9 +10,10 @@ import pytest
 from django.db import OperationalError, connection
 from django.utils import timezone
 
-from tests.testapp.models import Booking
+from tests.testapp.models import Booking, ContactPage
 from wagtail_gdpr import connected_systems, inventory, unmigrated
 from wagtail_gdpr.access import formatted_rows
+from wagtail_gdpr.form_privacy import declarations, periods
 from wagtail_gdpr.tables import Connector, GdprSettings
 
 
@@ -38,8 +39,10 @@ def not_made_yet(model):
             cursor.execute(f'ALTER TABLE "{table}_away" RENAME TO "{table}"')
 
 
-def lose_the_connection():
-    """The server ends this test's session, as a restart or an administrator would."""
+@contextmanager
+def connection_lost():
+    """The server ends this test's session, as a restart or an administrator would; what runs
+    inside must fail with ``OperationalError``. A new session is opened after."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_backend_pid()")
         pid = cursor.fetchone()[0]
@@ -49,6 +52,11 @@ def lose_the_connection():
             cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
     finally:
         other.close()
+    try:
+        with pytest.raises(OperationalError):
+            yield
+    finally:
+        connection.close()
 
 
 @pytest.mark.django_db(transaction=True)
@@ -64,23 +72,26 @@ def test_before_migrate_the_defaults_are_read():
     assert "crm" in [system.key for system in connected_systems.all_systems()]
     with not_made_yet(GdprSettings):
         assert inventory.organisation()["controller"] == {"name": None, "contact": None}
+        assert periods.site_default() == periods.as_retention(
+            GdprSettings().form_retention,
+            GdprSettings().form_retention_unit,
+            periods.DEFAULT_REASON,
+        )
+    with not_made_yet(ContactPage):
+        assert declarations.privacy_form_pages() == []
 
 
 @pytest.mark.postgres  # pg_terminate_backend is PostgreSQL's
 @pytest.mark.django_db(transaction=True)
 def test_a_lost_connection_is_not_taken_for_a_table_not_made_yet():
-    lose_the_connection()
-    try:
-        with pytest.raises(OperationalError):
-            connected_systems.all_systems()
-    finally:
-        connection.close()
-    lose_the_connection()
-    try:
-        with pytest.raises(OperationalError):
-            inventory.organisation()
-    finally:
-        connection.close()
+    with connection_lost():
+        connected_systems.all_systems()
+    with connection_lost():
+        inventory.organisation()
+    with connection_lost():
+        periods.site_default()
+    with connection_lost():
+        declarations.privacy_form_pages()
 
 
 @pytest.mark.postgres
@@ -89,12 +100,8 @@ def test_a_lost_connection_is_not_taken_for_a_time_zone_the_database_does_not_kn
     """Taken for one, the copy went on, on a new connection, as if nothing had happened."""
     with timezone.override(zoneinfo.ZoneInfo("Europe/Stockholm")):
         assert formatted_rows._knows_zone("default")
-        lose_the_connection()
-        try:
-            with pytest.raises(OperationalError):
-                formatted_rows._knows_zone("default")
-        finally:
-            connection.close()
+        with connection_lost():
+            formatted_rows._knows_zone("default")
 
 
 @pytest.mark.postgres
