@@ -13,6 +13,7 @@ import uuid
 import zoneinfo
 from datetime import UTC, date, datetime, timedelta
 from datetime import timezone as dt_timezone
+from unittest import mock
 
 import pytest
 from django.core.serializers.json import DjangoJSONEncoder
@@ -180,6 +181,7 @@ def test_both_writers_give_the_same_files(shops, data, zone, retention, language
         restored_registry() as registry,
         timezone.override(zone),
         translation.override(language),
+        mock.patch.object(formatted_rows, "BLOCK_ROWS", 5),  # rows across blocks too
     ):
         registry.register(Booking, declaration(retention))
         reader = readable.Columns(registry.get(Booking))
@@ -330,6 +332,7 @@ def test_a_row_the_database_wrote_as_null_is_refused():
         formatted_rows._split_block([b"\\N\t[1]\n"])
     with pytest.raises(ValueError):
         formatted_rows._split_block([b"a\n"])  # one value, not two
+    assert formatted_rows._split_block([]) == (b"", b"")
 
 
 class Upper(models.TextField):

@@ -5,11 +5,13 @@ import importlib.resources
 import os
 import zoneinfo
 from contextlib import contextmanager
+from unittest import mock
 
 import pytest
-from django.db import OperationalError, connection
+from django.db import DatabaseError, OperationalError, connection
 from django.utils import timezone
 
+from tests.access_helpers import default_site
 from tests.testapp.models import Booking, ContactPage
 from wagtail_gdpr import connected_systems, inventory, unmigrated
 from wagtail_gdpr.access import formatted_rows
@@ -64,21 +66,40 @@ def test_before_migrate_the_defaults_are_read():
     Connector.objects.create(
         key="crm", name="Customer service", endpoint="https://crm.example/hook", enabled=True
     )
-    GdprSettings.objects.all().delete()
-    assert not unmigrated.table_missing(Connector)
-    with not_made_yet(Connector):
-        assert unmigrated.table_missing(Connector)
-        assert "crm" not in [system.key for system in connected_systems.all_systems()]
+    settings = GdprSettings.for_site(default_site())
+    settings.controller_name = "Example AB"
+    settings.form_retention = GdprSettings().form_retention + 7
+    settings.save()
+    defaults = GdprSettings()
+    without_settings = periods.as_retention(
+        defaults.form_retention, defaults.form_retention_unit, periods.DEFAULT_REASON
+    )
+    assert periods.site_default() != without_settings
+    assert inventory.organisation()["controller"]["name"] == "Example AB"
     assert "crm" in [system.key for system in connected_systems.all_systems()]
+    with not_made_yet(Connector):
+        assert "crm" not in [system.key for system in connected_systems.all_systems()]
     with not_made_yet(GdprSettings):
         assert inventory.organisation()["controller"] == {"name": None, "contact": None}
-        assert periods.site_default() == periods.as_retention(
-            GdprSettings().form_retention,
-            GdprSettings().form_retention_unit,
-            periods.DEFAULT_REASON,
-        )
-    with not_made_yet(ContactPage):
+        assert periods.site_default() == without_settings
+    with not_made_yet(ContactPage):  # the other form pages' tables are read still
         assert declarations.privacy_form_pages() == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_only_a_table_that_does_not_exist_is_taken_for_one():
+    with pytest.raises(DatabaseError) as missing, connection.cursor() as cursor:
+        cursor.execute("SELECT * FROM wagtail_gdpr_not_made_yet")
+    assert unmigrated.table_missing(missing.value)
+    with pytest.raises(DatabaseError) as refused, connection.cursor() as cursor:
+        cursor.execute("SELECT no_such_column FROM " + Connector._meta.db_table)  # noqa: S608
+    assert not unmigrated.table_missing(refused.value)
+    busy = OperationalError("database is locked")
+    with (
+        mock.patch.object(Connector.objects, "filter", side_effect=busy),
+        pytest.raises(OperationalError),
+    ):
+        connected_systems.all_systems()
 
 
 @pytest.mark.postgres  # pg_terminate_backend is PostgreSQL's
@@ -86,8 +107,6 @@ def test_before_migrate_the_defaults_are_read():
 def test_a_lost_connection_is_not_taken_for_a_table_not_made_yet():
     with connection_lost():
         connected_systems.all_systems()
-    with connection_lost():
-        inventory.organisation()
     with connection_lost():
         periods.site_default()
     with connection_lost():

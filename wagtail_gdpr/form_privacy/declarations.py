@@ -37,8 +37,8 @@ def privacy_form_pages() -> list:
     for model in privacy_form_models():
         try:
             pages.extend(model._base_manager.order_by("path"))
-        except DatabaseError:
-            if not unmigrated.table_missing(model):
+        except DatabaseError as error:
+            if not unmigrated.table_missing(error):
                 raise
     return sorted(pages, key=lambda page: page.path)
 

@@ -42,8 +42,8 @@ def site_default(site=None) -> Retention:
     """
     try:
         settings = GdprSettings.current(site=site)
-    except DatabaseError:
-        if not unmigrated.table_missing(GdprSettings):
+    except DatabaseError as error:
+        if not unmigrated.table_missing(error):
             raise
         settings = GdprSettings()
     return as_retention(settings.form_retention, settings.form_retention_unit, DEFAULT_REASON)
