@@ -45,6 +45,11 @@ def _field_choices():
     ]
 
 
+def _short_text(label) -> forms.CharField:
+    """An optional answer of a few lines."""
+    return forms.CharField(label=label, widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
 class BreachForm(forms.Form):
     title = forms.CharField(label=gettext_lazy("Short description"), max_length=200)
     nature = forms.CharField(
@@ -81,39 +86,17 @@ class BreachForm(forms.Form):
     )
     people_file = forms.FileField(label=gettext_lazy("…or a CSV file of them"), required=False)
     site_filter = forms.ChoiceField(label=gettext_lazy("Site-defined filter"), required=False)
-    cause = forms.CharField(
-        label=gettext_lazy("Cause"), widget=forms.Textarea(attrs={"rows": 2}), required=False
-    )
-    containment = forms.CharField(
-        label=gettext_lazy("Containment and remediation"),
-        widget=forms.Textarea(attrs={"rows": 2}),
-        required=False,
-    )
-    consequences = forms.CharField(
-        label=gettext_lazy("Likely consequences"),
-        widget=forms.Textarea(attrs={"rows": 2}),
-        required=False,
-    )
+    cause = _short_text(gettext_lazy("Cause"))
+    containment = _short_text(gettext_lazy("Containment and remediation"))
+    consequences = _short_text(gettext_lazy("Likely consequences"))
     handler = forms.ModelChoiceField(
         label=gettext_lazy("Handled by"),
         queryset=get_user_model()._default_manager.none(),
         required=False,
     )
-    notice_what_happened = forms.CharField(
-        label=gettext_lazy("Notice to the people affected: what happened"),
-        widget=forms.Textarea(attrs={"rows": 2}),
-        required=False,
-    )
-    notice_what_we_did = forms.CharField(
-        label=gettext_lazy("Notice: what we did"),
-        widget=forms.Textarea(attrs={"rows": 2}),
-        required=False,
-    )
-    notice_what_you_can_do = forms.CharField(
-        label=gettext_lazy("Notice: what they can do"),
-        widget=forms.Textarea(attrs={"rows": 2}),
-        required=False,
-    )
+    notice_what_happened = _short_text(gettext_lazy("Notice to the people affected: what happened"))
+    notice_what_we_did = _short_text(gettext_lazy("Notice: what we did"))
+    notice_what_you_can_do = _short_text(gettext_lazy("Notice: what they can do"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -147,11 +130,7 @@ class AssessForm(forms.Form):
 
 
 class DecisionForm(forms.Form):
-    delay_reason = forms.CharField(
-        label=gettext_lazy("Reason for the delay (needed after 72 hours)"),
-        widget=forms.Textarea(attrs={"rows": 2}),
-        required=False,
-    )
+    delay_reason = _short_text(gettext_lazy("Reason for the delay (needed after 72 hours)"))
 
 
 class SupplementForm(forms.Form):
